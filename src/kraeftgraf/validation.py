@@ -1,5 +1,6 @@
 """Validate data against the SHACL shapes and report each problem with its file."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -49,25 +50,62 @@ def validate(data: Graph, *, shapes: Graph, locations: Mapping[Node, str] | None
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     locations = locations or {}
-    results = [_read_result(results_graph, node, data, locations)
+    results = [_read_result(results_graph, node, data, locations, shapes)
                for node in results_graph.subjects(SH.resultSeverity, None)]
     results.sort(key=lambda r: (r.source_file, r.owner, r.path, r.message()))
     return ValidationReport(conforms=bool(conforms), results=results, graph=results_graph)
 
 
-def _read_result(report: Graph, node: Node, data: Graph, locations: Mapping[Node, str]) -> ValidationResult:
+def _read_result(
+    report: Graph, node: Node, data: Graph, locations: Mapping[Node, str], shapes: Graph
+) -> ValidationResult:
     focus = report.value(node, SH.focusNode)
-    messages = {
-        (m.language or "en"): str(m) for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)
-    }
+    messages = _messages_by_language(report, node, shapes)
     owner = owner_of(data, focus) if focus is not None else None
+    value = report.value(node, SH.value)
+    # A SPARQL constraint may be checked on a container (the plan) while the culprit is the value (an item).
+    sparql_based = report.value(node, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent
+    culprit = value if sparql_based and value is not None and not isinstance(value, Literal) else owner
     return ValidationResult(
         focus_node=shorten(focus),
         owner=shorten(owner),
         path=shorten(report.value(node, SH.resultPath)),
-        value=shorten(report.value(node, SH.value)),
+        value=shorten(value),
         severity=shorten(report.value(node, SH.resultSeverity)).removeprefix("sh:"),
         messages=messages,
         shape=shorten(report.value(node, SH.sourceShape)),
-        source_file=locations.get(owner, locations.get(focus, "")) if focus is not None else "",
+        source_file=_locate(data, culprit, locations) if culprit is not None else "",
     )
+
+
+def _messages_by_language(report: Graph, node: Node, shapes: Graph) -> dict[str, str]:
+    """The result's messages keyed by language; pyshacl drops the tag on SPARQL messages, so match templates."""
+    templates = [m for m in shapes.objects(report.value(node, SH.sourceConstraint), SH.message)
+                 if isinstance(m, Literal)]
+    messages: dict[str, str] = {}
+    for message in report.objects(node, SH.resultMessage):
+        if not isinstance(message, Literal):
+            continue
+        language = message.language or _template_language(str(message), templates) or "en"
+        messages.setdefault(language, str(message))
+    return messages
+
+
+def _template_language(message: str, templates: list[Literal]) -> str | None:
+    for template in templates:
+        pattern = "".join(".*" if part.startswith("{") else re.escape(part)
+                          for part in re.split(r"(\{[?$]\w+\})", str(template)))
+        if template.language and re.fullmatch(pattern, message, flags=re.S):
+            return template.language
+    return None
+
+
+def _locate(data: Graph, node: Node, locations: Mapping[Node, str]) -> str:
+    """The file describing the node or, for a node only referred to (a misspelt IRI), the file referring to it."""
+    if node in locations:
+        return locations[node]
+    for referrer in data.subjects(None, node):
+        found = locations.get(owner_of(data, referrer))
+        if found:
+            return found
+    return ""

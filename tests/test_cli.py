@@ -1,0 +1,112 @@
+"""The command line: exit 0 all good, 1 data does not conform, 2 could not run."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from kraeftgraf import resources
+from kraeftgraf.cli import main
+from kraeftgraf.namespaces import ID
+
+from .conftest import TESTS
+
+REFERENCE = [str(p) for p in resources.data_files() if p.name.startswith("reference-")]
+BROKEN = str(TESTS / "broken" / "provenance-initiative-without-evidence.ttl")
+
+
+def test_validate_exits_0_when_the_data_conforms(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", *REFERENCE]) == 0
+    assert "conforms" in capsys.readouterr().out
+
+
+def test_validate_exits_1_and_names_file_thing_and_fix_when_data_does_not_conform(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", *REFERENCE, BROKEN]) == 1
+    out = capsys.readouterr().out
+    assert f"{BROKEN}: Violation: id:test-initiative kg:hasEvidence" in out
+    assert "add kg:hasEvidence" in out
+
+
+def test_validate_speaks_danish_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--lang", "da", *REFERENCE, BROKEN]) == 1
+    assert "Faktummet mangler kildebelæg" in capsys.readouterr().out
+
+
+def test_validate_json_is_machine_readable(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "json", *REFERENCE, BROKEN]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["conforms"] is False
+    assert {r["source_file"] for r in report["results"]} == {BROKEN}
+    assert all({"focus_node", "path", "messages", "severity"} <= set(r) for r in report["results"])
+
+
+def test_validate_exits_2_on_invalid_turtle_naming_file_and_line(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(TESTS / "data" / "invalid-syntax.ttl")
+    assert main(["validate", *REFERENCE, path]) == 2
+    err = capsys.readouterr().err
+    assert path in err and "line 9" in err
+    assert "Traceback" not in err
+
+
+def test_build_writes_the_inferred_dataset_with_its_named_graphs(tmp_path: Path) -> None:
+    output = tmp_path / "out" / "kraeftgraf.trig"
+    assert main(["build", "--output", str(output), *REFERENCE]) == 0
+    dataset = Dataset()
+    dataset.parse(output, format="trig")
+    names = {g.identifier for g in dataset.graphs()}
+    assert {ID["graph-inferred"], ID["graph-reference-organisations"], ID["graph-kraeftgraf"]} <= names
+
+
+def test_build_refuses_to_write_anything_when_validation_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "kraeftgraf.trig"
+    output.write_text("previous build\n")
+    assert main(["build", "--output", str(output), *REFERENCE, BROKEN]) == 2
+    assert output.read_text() == "previous build\n"
+    assert not list(tmp_path.glob("*.partial"))
+    assert "nothing was written" in capsys.readouterr().err
+
+
+def test_stats_counts_recommendations_per_source_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--format", "json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    # 000 lists Anbefaling 1-10 under three tracks and Anbefaling A-E under "Tværgående temaer".
+    plan = stats["per_document"]["id:document-hovedstaden-kraeftplan-del-2-anbefalinger"]
+    assert plan["kg:Recommendation"] == 15
+    # The five Danish regions, each once.
+    assert stats["totals"]["kg:Region"] == 5
+
+
+def test_verify_sources_exits_1_and_lists_a_quote_not_in_its_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "doc.txt").write_text("Regionen sikrer tilgængelige og effektive tilbud.")
+    data = tmp_path / "data.ttl"
+    data.write_text("""@prefix kg: <https://w3id.org/kraeftgraf/vocab#> . @prefix id: <https://w3id.org/kraeftgraf/id/> .
+        id:document-test kg:sourceFile "doc.txt" .
+        id:recommendation-test kg:hasEvidence [ kg:inDocument id:document-test ; kg:quote "Regionen lover alt."@da ] .
+    """)
+    assert main(["verify-sources", "--sources", str(tmp_path), str(data)]) == 1
+    out = capsys.readouterr().out
+    assert "doc.txt: id:recommendation-test: quote not found" in out
+    assert "0 of 1 quotes" in out
+
+
+def test_verify_sources_exits_2_when_the_folder_is_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify-sources", "--sources", str(tmp_path / "nowhere"), *REFERENCE]) == 2
+    assert "--sources DIR" in capsys.readouterr().err
+
+
+def test_the_installed_command_and_python_m_both_answer_help() -> None:
+    for command in (["kraeftgraf", "--help"], [sys.executable, "-m", "kraeftgraf", "--help"]):
+        if command[0] == "kraeftgraf":
+            command[0] = str(Path(sys.executable).with_name("kraeftgraf"))
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert done.returncode == 0
+        assert "validate" in done.stdout and "verify-sources" in done.stdout

@@ -49,3 +49,9 @@ def test_a_quote_not_in_the_source_is_reported_with_resource_and_file(tmp_path: 
 def test_a_missing_sources_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SourcesDirectoryError, match="--sources"):
         verify_quotes(Graph(), tmp_path / "nowhere")
+
+
+def test_a_suspended_compound_at_a_line_end_keeps_its_hyphen_and_space() -> None:
+    # 002: "skal Udrednings- \nog behandlingsforløbet igangsættes"
+    text = SourceText("skal Udrednings- \nog behandlingsforløbet igangsættes")
+    assert text.contains("skal Udrednings- og behandlingsforløbet igangsættes")

@@ -27,20 +27,25 @@ class QuoteFailure:
     reason: str
 
 
-def normalise(text: str, *, keep_hyphen: bool) -> str:
-    """Collapse white space; join words hyphenated across a line end (keeping or dropping the hyphen)."""
-    joined = _LINE_END_HYPHEN.sub("-" if keep_hyphen else "", text)
+def normalise(text: str, *, join: str | None) -> str:
+    """Collapse white space; where `join` is given, join words hyphenated across a line end with it."""
+    joined = _LINE_END_HYPHEN.sub(join, text) if join is not None else text
     return _WHITE_SPACE.sub(" ", joined).strip()
 
 
 class SourceText:
-    """One document's text in the two normal forms a quote may match."""
+    """One document's text in the normal forms a quote may match.
+
+    A hyphen at a line end is either a word split by the layout ("diag-/nostik": joined without it),
+    part of the word ("HPV-/vaccination": joined with it) or a suspended compound ("Udrednings- /og":
+    kept as it is); a quote may use whichever the sentence needs.
+    """
 
     def __init__(self, text: str) -> None:
-        self._forms = (normalise(text, keep_hyphen=False), normalise(text, keep_hyphen=True))
+        self._forms = tuple(normalise(text, join=join) for join in ("", "-", None))
 
     def contains(self, quote: str) -> bool:
-        needle = normalise(quote, keep_hyphen=True)
+        needle = normalise(quote, join=None)
         return any(needle in form for form in self._forms)
 
 

@@ -1,10 +1,13 @@
 """One small interface in front of every SPARQL engine, so callers never depend on which one answers."""
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
@@ -22,13 +25,22 @@ class QueryResult:
     graph: Graph | None = None
 
 
+@dataclass(frozen=True)
+class DatasetSelection:
+    """The RDF dataset a client names (SPARQL Protocol default-graph-uri, named-graph-uri), replacing FROM clauses."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
 class QueryEngine(Protocol):
     """Answers SPARQL 1.1 queries over one dataset; parameters are bound as values, never spliced in."""
 
     name: str
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a query with optional variable bindings."""
+    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
+              dataset: DatasetSelection | None = None) -> QueryResult:
+        """Run a query with optional variable bindings, on the named graphs `dataset` selects if given."""
         ...
 
 
@@ -40,9 +52,18 @@ class RdflibEngine:
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
 
-    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
+              dataset: DatasetSelection | None = None) -> QueryResult:
         init = {Variable(k): v for k, v in (bindings or {}).items()}
-        return from_rdflib_result(self.dataset.query(sparql, initBindings=init))
+        if dataset is None:
+            return from_rdflib_result(self.dataset.query(sparql, initBindings=init))
+        # rdflib reads the dataset from the algebra's FROM clauses: the client's selection replaces them.
+        prepared = prepareQuery(sparql, initNs=dict(self.dataset.namespaces()))
+        prepared.algebra["datasetClause"] = [
+            *(CompValue("DatasetClause", default=URIRef(g)) for g in dataset.default_graphs),
+            *(CompValue("DatasetClause", named=URIRef(g)) for g in dataset.named_graphs),
+        ]
+        return from_rdflib_result(self.dataset.query(prepared, initBindings=init))
 
 
 def from_rdflib_result(result: Result) -> QueryResult:
@@ -65,3 +86,32 @@ def rows_as_tuples(result: QueryResult, variables: Sequence[str] | None = None) 
     """Rows as tuples in variable order, for comparing engines."""
     names = list(variables or result.variables)
     return [tuple(row.get(name) for name in names) for row in result.rows]
+
+
+
+_WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_FIRST_GROUP = re.compile(r"\{")
+
+
+def with_inline_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """The query with the parameters as an inline VALUES block opening its WHERE clause.
+
+    This is how an engine without rdflib's initBindings (a remote endpoint) receives parameters: as
+    data in a VALUES block (terms in their N-Triples form, so a value can never become query
+    syntax) joined with the whole WHERE group, so its filters see them bound, as with initBindings.
+    """
+    if not bindings:
+        return without_comment_lines(sparql)
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    body = without_comment_lines(sparql)
+    opening = _WHERE_GROUP.search(body) or _FIRST_GROUP.search(body)
+    if opening is None:
+        raise ValueError("the query has no WHERE clause to bind parameters in")
+    return body[: opening.end()] + block + body[opening.end():]
+
+
+def without_comment_lines(sparql: str) -> str:
+    """The query without its whole-line comments (saved queries' metadata headers)."""
+    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))

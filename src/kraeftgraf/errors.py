@@ -47,3 +47,110 @@ class UnknownQueryError(KraeftgrafError):
         hint = f" Did you mean {close[0]!r}?" if close else ""
         super().__init__(f"No saved query {name!r}.{hint} List them: `kraeftgraf queries`.")
         self.name = name
+
+
+class QueryFileError(KraeftgrafError):
+    """A saved query file whose metadata header cannot be read."""
+
+    def __init__(self, path: Path, detail: str, *, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else str(path)
+        super().__init__(f"{where}: {detail}\nFix the `#+` header there (it is YAML; see queries/README.md).")
+        self.path = path
+        self.line = line
+
+
+class ParameterError(KraeftgrafError):
+    """A value for a saved query's parameter that the parameter does not accept."""
+
+    def __init__(self, query: str, parameter: str, detail: str) -> None:
+        super().__init__(f"Parameter {parameter!r} of query {query!r}: {detail}")
+        self.query = query
+        self.parameter = parameter
+
+
+class SparqlSyntaxError(KraeftgrafError):
+    """An ad-hoc query that is not valid SPARQL."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(f"{where}: not valid SPARQL: {detail}\nFix the query and run it again.")
+        self.where = where
+
+
+class MissingDependencyError(KraeftgrafError):
+    """An optional package that a feature needs is not installed."""
+
+    def __init__(self, package: str, feature: str) -> None:
+        super().__init__(f"{feature} needs {package}, which is not installed. Install it: `pip install {package}`.")
+        self.package = package
+
+
+class QueryRefusedError(KraeftgrafError):
+    """A query the endpoint will not run: an update, SERVICE, or FROM a graph outside the dataset."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Query refused: {reason}")
+        self.reason = reason
+
+
+class ProtocolError(KraeftgrafError):
+    """An HTTP request that does not follow the SPARQL 1.1 Protocol (method, parameters, content type)."""
+
+
+class NotAcceptableError(KraeftgrafError):
+    """No result format the client accepts fits the answer."""
+
+    def __init__(self, what: str, accept: str, offered: Sequence[str]) -> None:
+        super().__init__(f"Cannot write {what} as any of {accept!r}. Ask for one of: {', '.join(offered)}.")
+
+
+class RequestTooLargeError(KraeftgrafError):
+    """A request body or query text longer than the endpoint accepts."""
+
+
+class QueryTimeoutError(KraeftgrafError):
+    """A query that ran longer than the endpoint's time limit and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"The query ran longer than this endpoint's limit of {seconds:g} s and was stopped. Make it more "
+            "selective (bind more of each triple pattern, filter early, add LIMIT), or run it locally with "
+            "`kraeftgraf sparql FILE`.")
+        self.seconds = seconds
+
+
+class ResultTooLargeError(KraeftgrafError):
+    """An answer with more rows or triples than the endpoint sends."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(
+            f"The answer has more than {limit} {what}, this endpoint's limit. Page through it with "
+            "LIMIT and OFFSET, or run it locally with `kraeftgraf sparql FILE`.")
+        self.limit = limit
+
+
+class ServerBusyError(KraeftgrafError):
+    """Every query worker stayed busy for longer than a request waits."""
+
+
+class ResourceNotFoundError(KraeftgrafError):
+    """An IRI the dataset says nothing about."""
+
+    def __init__(self, iri: str) -> None:
+        super().__init__(f"The dataset has no statements about <{iri}>. Search for it at / or with SPARQL at /sparql.")
+        self.iri = iri
+
+
+class SettingError(KraeftgrafError):
+    """An endpoint setting (command-line option or KRAEFTGRAF_* variable) with a value that cannot work."""
+
+    def __init__(self, name: str, value: str, expected: str) -> None:
+        super().__init__(f"{name}={value!r}: expected {expected}.")
+        self.name = name
+
+
+class RemoteEndpointError(KraeftgrafError):
+    """A remote SPARQL endpoint or Graph Store that cannot be reached or refuses a request."""
+
+    def __init__(self, url: str, detail: str) -> None:
+        super().__init__(f"{url}: {detail}\nCheck that the endpoint is running and the URL is right.")
+        self.url = url

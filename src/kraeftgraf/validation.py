@@ -47,7 +47,7 @@ def validate(data: Graph, *, shapes: Graph, locations: Mapping[Node, str] | None
     import pyshacl  # imported here so that `kraeftgraf --help` stays fast
 
     conforms, results_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
     )
     locations = locations or {}
     results = [_read_result(results_graph, node, data, locations, shapes)

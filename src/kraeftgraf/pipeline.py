@@ -8,6 +8,7 @@ from rdflib import Dataset, Graph
 from rdflib.term import Node
 
 from . import resources
+from .build_cache import BuildCache
 from .errors import ValidationFailedError
 from .inference import expand
 from .namespaces import ID
@@ -32,9 +33,23 @@ class BuiltDataset:
         return self
 
 
-def build(data_paths: Sequence[Path] | None = None, *, shapes_paths: Sequence[Path] | None = None) -> BuiltDataset:
-    """Load ontology and data, infer once, validate the result against the shapes."""
+def build(
+    data_paths: Sequence[Path] | None = None,
+    *,
+    shapes_paths: Sequence[Path] | None = None,
+    cache: BuildCache | None = None,
+) -> BuiltDataset:
+    """Load ontology and data, infer once, validate the result against the shapes.
+
+    With a cache, a build of exactly the same input bytes that passed validation before is read
+    back instead of being inferred and validated again; a build that fails is never cached.
+    """
     data_files = expand_paths(data_paths if data_paths is not None else resources.data_files())
+    shapes_files = list(shapes_paths if shapes_paths is not None else resources.shapes_files())
+    key = cache.key([*resources.ontology_files(), *shapes_files, *data_files]) if cache else ""
+    cached = cache.load(key) if cache else None
+    if cached is not None:
+        return BuiltDataset(dataset=cached, report=ValidationReport(conforms=True), data_files=data_files)
     dataset = load_dataset([*resources.ontology_files(), *data_files])
     ontology = _union(dataset, [graph_name(p) for p in resources.ontology_files()])
     data = _union(dataset, [graph_name(p) for p in data_files])
@@ -42,11 +57,13 @@ def build(data_paths: Sequence[Path] | None = None, *, shapes_paths: Sequence[Pa
     target = dataset.graph(INFERRED_GRAPH)
     for triple in inferred:
         target.add(triple)
-    shapes = load_graph(shapes_paths if shapes_paths is not None else resources.shapes_files())
+    shapes = load_graph(shapes_files)
     everything = _union(dataset, [graph_name(p) for p in [*resources.ontology_files(), *data_files]])
     for triple in inferred:
         everything.add(triple)
     report = validate(everything, shapes=shapes, locations=_locations(dataset, data_files))
+    if cache and report.conforms:
+        cache.store(key, dataset)
     return BuiltDataset(dataset=dataset, report=report, data_files=data_files)
 
 

@@ -9,7 +9,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
-from rdflib.term import Node, Variable
+from rdflib.term import Identifier, Node
 
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
@@ -54,7 +54,7 @@ class RdflibEngine:
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
               dataset: DatasetSelection | None = None) -> QueryResult:
-        init = {Variable(k): v for k, v in (bindings or {}).items()}
+        init: dict[str, Identifier] = {k: v for k, v in (bindings or {}).items() if isinstance(v, Identifier)}
         if dataset is None:
             return from_rdflib_result(self.dataset.query(sparql, initBindings=init))
         # rdflib reads the dataset from the algebra's FROM clauses: the client's selection replaces them.
@@ -72,13 +72,15 @@ def from_rdflib_result(result: Result) -> QueryResult:
     if form == "SELECT":
         variables = [str(v) for v in (result.vars or [])]
         rows = [{name: value for name, value in zip(variables, row, strict=True) if value is not None}
-                for row in result]  # type: ignore[arg-type]
+                for row in result if isinstance(row, tuple)]
         return QueryResult(form=form, variables=variables, rows=rows)
     if form == "ASK":
         return QueryResult(form=form, boolean=bool(result.askAnswer))
     graph = Graph()
-    for triple in result:  # type: ignore[union-attr]
-        graph.add(triple)  # type: ignore[arg-type]
+    for triple in result:
+        if isinstance(triple, tuple) and len(triple) == 3:
+            subject, predicate, obj = triple
+            graph.add((subject, predicate, obj))
     return QueryResult(form=form, graph=graph)
 
 

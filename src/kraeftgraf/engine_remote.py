@@ -34,10 +34,10 @@ class RemoteEngine:
         client.setTimeout(int(self.timeout))
         client.setQuery(with_inline_values(sparql, bindings))
         selection = dataset or DatasetSelection(default_graphs=(self.graph,) if self.graph else ())
-        for graph in selection.default_graphs:
-            client.addDefaultGraph(graph)
-        for graph in selection.named_graphs:
-            client.addNamedGraph(graph)
+        for default in selection.default_graphs:
+            client.addDefaultGraph(default)
+        for named in selection.named_graphs:
+            client.addNamedGraph(named)
         form = client.queryType
         client.setReturnFormat(JSON if form in ("SELECT", "ASK") else N3)
         try:

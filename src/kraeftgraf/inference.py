@@ -58,10 +58,10 @@ class Schema:
                 raise ValueError(f"property chains of length {len(steps)} are not supported ({implied})")
             schema.chains.append((steps[0], steps[1], implied))
         for restriction, value in ontology.subject_objects(OWL.hasValue):
-            prop = ontology.value(restriction, OWL.onProperty)
+            on_property = ontology.value(restriction, OWL.onProperty)
             for cls_, supers in schema.superclasses.items():
-                if restriction in supers and prop is not None:
-                    schema.has_values[cls_].add((prop, value))
+                if restriction in supers and on_property is not None:
+                    schema.has_values[cls_].add((on_property, value))
         return schema
 
 

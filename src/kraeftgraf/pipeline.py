@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from . import resources
@@ -67,7 +67,7 @@ def build(
     return BuiltDataset(dataset=dataset, report=report, data_files=data_files)
 
 
-def _union(dataset: Dataset, names: Sequence[Node]) -> Graph:
+def _union(dataset: Dataset, names: Sequence[URIRef]) -> Graph:
     graph = Graph()
     for name in names:
         for triple in dataset.graph(name).triples((None, None, None)):

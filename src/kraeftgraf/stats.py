@@ -41,11 +41,11 @@ def compute_stats(graph: Graph) -> Stats:
             {{ ?thing kg:hasEvidence/kg:inDocument ?document }} UNION {{ ?thing kg:inDocument ?document }}
         }} GROUP BY ?document ?class""")
     for document, cls, count in rows:  # type: ignore[misc]
-        per_document.setdefault(shorten(document), {})[shorten(cls)] = int(count)
+        per_document.setdefault(shorten(document), {})[shorten(cls)] = int(str(count))
     totals = {}
     for cls in (*FACT_CLASSES, *REFERENCE_CLASSES):
         result = graph.query(sparql_prologue() + f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}")
-        totals[cls] = int(next(iter(result))[0])  # type: ignore[index]
+        totals[cls] = int(str(next(iter(result))[0]))  # type: ignore[index]
     documents = sorted(per_document)
     return Stats(documents=documents, per_document=per_document, totals=totals, triples=len(graph))
 

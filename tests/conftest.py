@@ -1,11 +1,19 @@
 """Shared fixtures: the embedded dataset built once per session, and the source texts."""
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from kraeftgraf.pipeline import BuiltDataset, build
+
+if TYPE_CHECKING:
+    from kraeftgraf.api import KnowledgeGraph
+    from kraeftgraf.engine_oxigraph import OxigraphEngine
+
+    from .endpoint_support import RunningServer
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -28,3 +36,30 @@ def sources_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"source texts not found at {path}; set KRAEFTGRAF_SOURCES to the folder of seeds")
     return path
+
+
+@pytest.fixture(scope="session")
+def embedded_server() -> Iterator["RunningServer"]:
+    """`kraeftgraf serve` on the embedded data, a real process on loopback, for HTTP clients and the browser."""
+    from .endpoint_support import running_server
+
+    with running_server([]) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def knowledge_graph(built: BuiltDataset) -> "KnowledgeGraph":
+    """The Python API's view of the session's dataset, with the embedded saved queries."""
+    from kraeftgraf.api import KnowledgeGraph
+    from kraeftgraf.engine import RdflibEngine
+    from kraeftgraf.queries import load_queries
+
+    return KnowledgeGraph(RdflibEngine(built.require_valid().dataset), load_queries())
+
+
+@pytest.fixture(scope="session")
+def oxigraph_engine(built: BuiltDataset) -> "OxigraphEngine":
+    """The same dataset in the fast embedded engine, to check that saved queries answer alike on both."""
+    from kraeftgraf.engine_oxigraph import OxigraphEngine
+
+    return OxigraphEngine.from_dataset(built.require_valid().dataset)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from . import __version__
+from . import __version__, cli_queries, cli_serve
 from .errors import KraeftgrafError
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
@@ -56,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--sources", type=Path, required=True, help="folder with the documents' extracted text")
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.set_defaults(command=_verify_sources)
+
+    publish = commands.add_parser("publish", help="upload the validated dataset to a SPARQL Graph Store")
+    _add_data_paths(publish)
+    publish.add_argument("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+    publish.add_argument("--graph", default=None, help="IRI of the named graph to replace (default: the dataset IRI)")
+    publish.set_defaults(command=_publish)
+    cli_queries.add_commands(commands)
+    cli_serve.add_commands(commands)
     return parser
 
 
@@ -131,3 +139,13 @@ def _verify_sources(args: argparse.Namespace) -> int:
         print(f"kraeftgraf verify-sources: {quotes - len(failures)} of {quotes} quotes found in their source.")
     return EXIT_OK if not failures else EXIT_NONCONFORMING
 
+
+def _publish(args: argparse.Namespace) -> int:
+    from .pipeline import build
+    from .publish import DEFAULT_GRAPH, publish
+
+    built = build(_data_paths(args)).require_valid()
+    graph = args.graph or DEFAULT_GRAPH
+    count = publish(built.dataset, args.endpoint, graph=graph)
+    print(f"kraeftgraf publish: replaced <{graph}> at {args.endpoint} with {count} triples")
+    return EXIT_OK

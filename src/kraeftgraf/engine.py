@@ -117,3 +117,17 @@ def with_inline_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
 def without_comment_lines(sparql: str) -> str:
     """The query without its whole-line comments (saved queries' metadata headers)."""
     return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+
+
+_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", re.IGNORECASE)
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(sparql: str) -> QueryForm:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the keyword that opens the query after its prologue."""
+    body = without_comment_lines(sparql)
+    match = _FORM.match(body, _PROLOGUE.match(body).end())  # type: ignore[union-attr]
+    if match is None:
+        raise ValueError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")
+    form: QueryForm = match.group(1).upper()  # type: ignore[assignment]
+    return form

@@ -1,5 +1,6 @@
 """A fast embedded engine: the validated, inferred dataset loaded into an in-memory pyoxigraph store."""
 
+import re
 from collections.abc import Mapping
 
 import pyoxigraph as ox
@@ -7,8 +8,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from .engine import DatasetSelection, QueryResult, with_inline_values
+from .engine import DatasetSelection, QueryResult, query_form, with_inline_values
 
+_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
 
@@ -36,7 +38,8 @@ class OxigraphEngine:
         # pyoxigraph's own substitutions only accept projected variables, so parameters travel as an
         # inline VALUES block, like for remote endpoints.
         sparql = with_inline_values(sparql, bindings)
-        options: dict[str, object] = {"use_default_graph_as_union": dataset is None}
+        # The union of the named graphs is the default graph, unless the query or client names a dataset.
+        options: dict[str, object] = {"use_default_graph_as_union": dataset is None and not _FROM.search(sparql)}
         if dataset is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph()
             options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
@@ -57,7 +60,7 @@ class OxigraphEngine:
         graph = Graph()
         for triple in answer:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return QueryResult(form="CONSTRUCT" if "CONSTRUCT" in sparql.upper() else "DESCRIBE", graph=graph)
+        return QueryResult(form=query_form(sparql), graph=graph)
 
 
 def _graph_name(name: Node) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:

@@ -1,0 +1,125 @@
+"""The Python API: open the knowledge graph once, then ask saved or ad-hoc questions and get rows back.
+
+    import kraeftgraf
+    kg = kraeftgraf.open()
+    rows = kg.query("plan-items-by-theme", theme="id:theme-palliation")
+    rows[0]["itemLabel"]          # plain Python values: IRIs and texts as str, numbers as int/float
+    rows.to_dataframe()           # needs pandas (optional)
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, overload
+
+from rdflib import Graph, Literal
+from rdflib.term import Node
+
+from .engine import QueryEngine, QueryResult, RdflibEngine
+from .errors import MissingDependencyError
+from .queries import ParamValue, SavedQuery, get_query, load_queries, run_saved_query, with_prefixes
+
+if TYPE_CHECKING:
+    import pandas
+
+# A cell as Python sees it: None where the variable is unbound.
+Value = str | int | float | bool | date | datetime | None
+
+
+def plain_python(node: Node | None) -> Value:
+    """A term as a plain Python value: IRIs and texts as str, numbers as int or float, dates as date."""
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        value = node.toPython()
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, bool | int | float | date | datetime):
+            return value
+        return str(node)
+    return str(node)
+
+
+@dataclass
+class Rows(Sequence[dict[str, Value]]):
+    """A query's answer as a list of dicts (one key per variable), plus the result it came from."""
+
+    result: QueryResult
+    _rows: list[dict[str, Value]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rows = [{v: plain_python(row.get(v)) for v in self.result.variables} for row in self.result.rows]
+
+    @property
+    def variables(self) -> list[str]:
+        """The column names, in the query's order."""
+        return list(self.result.variables)
+
+    @property
+    def boolean(self) -> bool | None:
+        """The answer of an ASK query (None for other forms)."""
+        return self.result.boolean
+
+    @property
+    def graph(self) -> Graph | None:
+        """The graph of a CONSTRUCT or DESCRIBE query (None for other forms)."""
+        return self.result.graph
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Value]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Value]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Value] | list[dict[str, Value]]:
+        return self._rows[index]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[dict[str, Value]]:
+        return iter(self._rows)
+
+    def column(self, name: str) -> list[Value]:
+        """All values of one variable, in row order."""
+        if name not in self.result.variables:
+            raise KeyError(f"no column {name!r}; the columns are {', '.join(self.result.variables)}")
+        return [row[name] for row in self._rows]
+
+    def to_dataframe(self) -> "pandas.DataFrame":
+        """The rows as a pandas DataFrame (columns in query order); pandas must be installed."""
+        try:
+            import pandas
+        except ImportError as exc:
+            raise MissingDependencyError("pandas", "Rows.to_dataframe()") from exc
+        return pandas.DataFrame(self._rows, columns=self.result.variables)
+
+
+class KnowledgeGraph:
+    """The validated, inferred dataset with its saved queries, answering through one query engine."""
+
+    def __init__(self, engine: QueryEngine, queries: dict[str, SavedQuery]) -> None:
+        self.engine = engine
+        self.queries = queries
+
+    def saved_queries(self) -> list[SavedQuery]:
+        """Every saved query, in name order."""
+        return list(self.queries.values())
+
+    def query(self, name: str, /, **params: ParamValue) -> Rows:
+        """Run the saved query `name`; keyword arguments are its parameters (prefixed names, numbers, text)."""
+        return Rows(run_saved_query(get_query(name, self.queries), self.engine, params))
+
+    def sparql(self, text: str) -> Rows:
+        """Run an ad-hoc SPARQL query; the project prefixes (kg:, id:, rdfs:, ...) need not be declared."""
+        return Rows(self.engine.query(with_prefixes(text)))
+
+
+def open(paths: Sequence[Path] | None = None, *, queries: Path | None = None) -> KnowledgeGraph:
+    """Load, infer and validate the data once (default: the embedded data); refuses data that does not conform."""
+    from .pipeline import build
+
+    built = build(paths).require_valid()
+    return KnowledgeGraph(RdflibEngine(built.dataset), load_queries(queries))

@@ -1,0 +1,62 @@
+"""Which HTTP status each error gets: the client's mistakes are 4xx with the message that says what to do."""
+
+from dataclasses import dataclass
+
+from .errors import (
+    KraeftgrafError,
+    NotAcceptableError,
+    ParameterError,
+    ProtocolError,
+    QueryRefusedError,
+    QueryTimeoutError,
+    RequestTooLargeError,
+    ResourceNotFoundError,
+    ResultTooLargeError,
+    ServerBusyError,
+    SparqlSyntaxError,
+    UnknownQueryError,
+)
+
+_STATUS: dict[type[KraeftgrafError], int] = {
+    ProtocolError: 400,
+    SparqlSyntaxError: 400,
+    QueryRefusedError: 400,
+    ParameterError: 400,
+    UnknownQueryError: 404,
+    ResourceNotFoundError: 404,
+    NotAcceptableError: 406,
+    RequestTooLargeError: 413,
+    # The query is well formed but asks for more than the endpoint gives: retrying as is will not help.
+    QueryTimeoutError: 422,
+    ResultTooLargeError: 422,
+    ServerBusyError: 503,
+}
+
+
+@dataclass(eq=False)
+class HttpProblem(Exception):
+    """An error on its way to the client: the status and a message that says what to do."""
+
+    status: int
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def problem_for(exc: BaseException) -> HttpProblem:
+    """The HTTP problem for an exception raised while answering a request."""
+    if isinstance(exc, HttpProblem):
+        return exc
+    if isinstance(exc, KraeftgrafError):
+        for cls in type(exc).__mro__:
+            if cls in _STATUS:
+                return HttpProblem(_STATUS[cls], str(exc))
+        return HttpProblem(400, str(exc))
+    if isinstance(exc, MemoryError):
+        return HttpProblem(422, "The query needed more memory than a worker may use and was stopped. Make it more "
+                                "selective or add LIMIT.")
+    if isinstance(exc, RecursionError):
+        return HttpProblem(422, "The query is nested too deeply to evaluate; simplify it.")
+    # rdflib raises assorted exceptions while evaluating unusual but valid queries: the query caused them.
+    return HttpProblem(422, f"The query could not be evaluated: {type(exc).__name__}: {exc}")

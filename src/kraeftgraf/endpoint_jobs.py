@@ -1,0 +1,130 @@
+"""The work the endpoint hands to its query workers; each job runs there, on the loaded dataset, within the limits."""
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .endpoint_workers import Answer, WorkerContext
+from .engine import DatasetSelection, QueryResult
+from .errors import NotAcceptableError, ResultTooLargeError
+from .formats import serialize
+from .namespaces import PREFIXES
+from .pages_entity import describe_entity, entity_graph, label_index, render_entity
+from .protocol import GRAPH_OFFERS, media_type, negotiate, result_format
+from .queries import Choice, Parameter, SavedQuery, parameter_choices, parse_value, run_saved_query, with_prefixes
+from .safety import inspect_query
+
+ENTITY_OFFERS: tuple[tuple[str, str], ...] = (("text/html", "html"), ("application/xhtml+xml", "html"), *GRAPH_OFFERS)
+
+
+def answer(result: QueryResult, format_name: str, max_rows: int) -> Answer:
+    """The result written in the format; ResultTooLargeError when it is over the row limit."""
+    if result.form == "SELECT" and len(result.rows) > max_rows:
+        raise ResultTooLargeError("rows", max_rows)
+    if result.graph is not None:
+        if len(result.graph) > max_rows:
+            raise ResultTooLargeError("triples", max_rows)
+        for prefix, namespace in PREFIXES.items():  # kg:Recommendation, not ns1:Recommendation
+            result.graph.bind(prefix, namespace, replace=True)
+    return Answer(media_type(format_name), serialize(result, format_name))
+
+
+@dataclass(frozen=True)
+class SparqlJob:
+    """An ad-hoc query from the SPARQL protocol or the web page's editor."""
+
+    query: str
+    dataset: DatasetSelection | None
+    accept: str | None
+
+    def run(self, context: WorkerContext) -> Answer:
+        inspected = inspect_query(self.query, graphs=context.graphs, dataset=self.dataset)
+        format_name = result_format(self.accept, inspected.form)  # 406 before the work, not after
+        result = context.engine.query(with_prefixes(self.query), dataset=self.dataset)
+        return answer(result, format_name, context.max_rows)
+
+
+@dataclass(frozen=True)
+class SavedQueryJob:
+    """A saved query with parameter values as the client typed them."""
+
+    query: SavedQuery
+    values: tuple[tuple[str, str], ...]
+    accept: str | None
+
+    def run(self, context: WorkerContext) -> Answer:
+        form = inspect_query(self.query.sparql, graphs=context.graphs).form
+        format_name = result_format(self.accept, form)
+        result = run_saved_query(self.query, context.engine, dict(self.values))
+        return answer(result, format_name, context.max_rows)
+
+
+@dataclass(frozen=True)
+class CatalogueJob:
+    """The saved queries with their metadata and the values each parameter offers, as JSON."""
+
+    queries: tuple[SavedQuery, ...]
+
+    def run(self, context: WorkerContext) -> Answer:
+        entries = [
+            saved_query_entry(query, {param.name: parameter_choices(param, context.engine) for param in query.params})
+            for query in self.queries
+        ]
+        return Answer("application/json", json.dumps(entries, ensure_ascii=False).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class EntityJob:
+    """One resource of the dataset: an HTML page, or its description in an RDF syntax."""
+
+    iri: str
+    accept: str | None
+    lang: str
+    root: str  # the path the app is mounted at, for links
+
+    def run(self, context: WorkerContext) -> Answer:
+        chosen = negotiate(self.accept, ENTITY_OFFERS)
+        if chosen is None:
+            raise NotAcceptableError("a resource", self.accept or "", sorted({m for m, _ in ENTITY_OFFERS}))
+        if chosen != "html":
+            graph = entity_graph(context.engine, self.iri)
+            return answer(QueryResult(form="DESCRIBE", graph=graph), chosen, context.max_rows)
+        labels = context.memo("labels", lambda: label_index(context.engine))
+        description = describe_entity(context.engine, self.iri, labels, lang=self.lang)
+        return Answer("text/html; charset=utf-8", render_entity(description, root=self.root).encode("utf-8"))
+
+
+def saved_query_entry(query: SavedQuery, choices: Mapping[str, Sequence[Choice]]) -> dict[str, Any]:
+    """A saved query's metadata as JSON for the web page: texts in both languages, parameters with choices."""
+    return {
+        "name": query.name,
+        "path": f"api/queries/{query.name}",
+        "summary": {"da": query.summary.da, "en": query.summary.en},
+        "description": {"da": query.description.da, "en": query.description.en},
+        "tags": list(query.tags),
+        "params": [_parameter_entry(query, p, choices.get(p.name, ())) for p in query.params],
+    }
+
+
+def _parameter_entry(query: SavedQuery, param: Parameter, choices: Sequence[Choice]) -> dict[str, Any]:
+    default = str(parse_value(query, param.name, param.default)) if param.default is not None else None
+    return {
+        "name": param.name,
+        "type": param.type,
+        "class": str(param.of_class) if param.of_class is not None else None,
+        "default": default,
+        "required": param.required,
+        "accepts": param.accepts(),
+        "description": {"da": param.description.da, "en": param.description.en},
+        "choices": [{"value": str(c.value), "label": c.label} for c in choices],
+    }
+
+
+@dataclass(frozen=True)
+class WarmUpJob:
+    """Fill the caches every worker needs (the label index), once, in the process the workers are forked from."""
+
+    def run(self, context: WorkerContext) -> Answer:
+        context.memo("labels", lambda: label_index(context.engine))
+        return Answer("text/plain", b"")

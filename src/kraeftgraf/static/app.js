@@ -1,0 +1,376 @@
+// The researcher page: saved questions with a form each, a SPARQL editor, results as a table and a bar chart.
+// Plain JavaScript served by the package itself: no build step, no CDN, works offline.
+"use strict";
+
+const ID = "https://w3id.org/kraeftgraf/id/";
+const KG = "https://w3id.org/kraeftgraf/vocab#";
+const JSON_RESULTS = "application/sparql-results+json";
+const NUMERIC = /#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedInt|unsignedLong|unsignedShort|unsignedByte)$/;
+const MAX_BARS = 40;
+const MAX_SERIES = 3;
+
+const state = {
+  lang: localStorage.getItem("kraeftgraf.lang") || "da",
+  queries: [],
+  prefixes: {},
+  current: null, // {title, url, init, filename}: how the shown result was fetched, for downloads
+  result: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+function text(bilingual) {
+  if (!bilingual) return "";
+  return bilingual[state.lang] || bilingual[state.lang === "da" ? "en" : "da"] || "";
+}
+
+// Where the endpoint shows a resource: the same rule as the server's pages.
+function resourceHref(iri) {
+  const lang = state.lang === "da" ? "" : `lang=${state.lang}`;
+  if (iri.startsWith(ID) && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(iri.slice(ID.length))) {
+    return `resource/${iri.slice(ID.length)}${lang ? "?" + lang : ""}`;
+  }
+  if (iri.startsWith(KG)) return `ontology#${iri.slice(KG.length)}`;
+  return `resource?iri=${encodeURIComponent(iri)}${lang ? "&" + lang : ""}`;
+}
+
+function shorten(iri) {
+  for (const [name, namespace] of Object.entries(state.prefixes)) {
+    if (iri.startsWith(namespace)) return `${name}:${iri.slice(namespace.length)}`;
+  }
+  return iri;
+}
+
+async function problemText(response) {
+  const body = await response.text();
+  try {
+    const parsed = JSON.parse(body);
+    if (parsed && typeof parsed.detail === "string") return parsed.detail;
+  } catch (_) { /* plain text */ }
+  return body.trim() || `${response.status} ${response.statusText}`;
+}
+
+// ---- saved questions ------------------------------------------------------------------------------------------
+
+async function loadQueries() {
+  const response = await fetch("api/queries", { headers: { Accept: "application/json" } });
+  if (!response.ok) {
+    $("gallery").replaceChildren(element("li", { class: "error" }, await problemText(response)));
+    return;
+  }
+  state.queries = await response.json();
+  renderTags();
+  renderGallery();
+  const wanted = new URLSearchParams(location.hash.slice(1)).get("q");
+  if (wanted) openQuery(wanted);
+}
+
+function renderTags() {
+  const counts = new Map();
+  for (const query of state.queries) for (const tag of query.tags) counts.set(tag, (counts.get(tag) || 0) + 1);
+  const popular = [...counts.entries()].filter(([, n]) => n > 1).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  $("tags").replaceChildren(...popular.slice(0, 24).map(([tag]) => element("button", {
+    type: "button", class: "tag", onclick: () => { $("filter").value = tag; renderGallery(); },
+  }, tag)));
+}
+
+function renderGallery() {
+  const words = $("filter").value.toLowerCase().split(/\s+/).filter(Boolean);
+  const matches = state.queries.filter((query) => {
+    const haystack = [query.name, query.summary.da, query.summary.en, query.description.da, query.description.en,
+      ...query.tags].join(" ").toLowerCase();
+    return words.every((word) => haystack.includes(word));
+  });
+  const items = matches.map((query) => element("li", {
+    class: `card${state.current && state.current.name === query.name ? " selected" : ""}`,
+    "data-query": query.name,
+  }, element("button", { type: "button", onclick: () => openQuery(query.name) },
+    element("span", { class: "summary" }, text(query.summary)),
+    element("span", { class: "description" }, text(query.description)),
+    element("span", { class: "card-tags" }, ...query.tags.map((tag) => element("span", { class: "tag" }, tag))))));
+  $("gallery").replaceChildren(...(items.length ? items : [element("li", { class: "placeholder" }, "No saved question matches.")]));
+}
+
+function openQuery(name, { autorun = true } = {}) {
+  const query = state.queries.find((q) => q.name === name);
+  if (!query) return;
+  showTab("queries");
+  history.replaceState(null, "", `#q=${encodeURIComponent(name)}`);
+  for (const card of document.querySelectorAll(".card")) card.classList.toggle("selected", card.dataset.query === name);
+  const fields = query.params.map((param) => parameterField(param));
+  const form = element("form", { id: "query-form", class: "query-form", onsubmit: (event) => {
+    event.preventDefault();
+    runSaved(query, new FormData(event.target));
+  } },
+  element("h2", {}, text(query.summary)),
+  element("p", { class: "description" }, text(query.description)),
+  element("p", { class: "meta" }, element("code", {}, `${query.name}.rq`), " · ",
+    element("a", { href: `docs#/saved%20queries/query_${query.name}` }, "API")),
+  ...fields,
+  element("div", { class: "actions" }, element("button", { type: "submit", class: "primary" }, "Run")));
+  $("query-form-pane").replaceChildren(form);
+  if (autorun && query.params.every((p) => p.default !== null || !p.required)) runSaved(query, new FormData(form));
+}
+
+function parameterField(param) {
+  const id = `param-${param.name}`;
+  const label = element("label", { for: id }, element("strong", {}, param.name), " ",
+    element("span", { class: "param-description" }, text(param.description)));
+  let input;
+  if (param.choices.length) {
+    input = element("select", { id, name: param.name, required: param.required },
+      param.required || param.default ? null : element("option", { value: "" }, "—"),
+      ...param.choices.map((choice) => element("option", {
+        value: choice.value, selected: choice.value === param.default,
+      }, `${choice.label} (${shorten(choice.value)})`)));
+  } else {
+    const type = param.type === "integer" || param.type === "year" ? "number" : "text";
+    input = element("input", { id, name: param.name, type, required: param.required, value: param.default || "",
+      placeholder: param.accepts });
+  }
+  return element("div", { class: "field" }, label, input, element("small", { class: "accepts" }, `Accepts ${param.accepts}.`));
+}
+
+function runSaved(query, formData) {
+  const params = new URLSearchParams();
+  for (const [name, value] of formData.entries()) if (String(value).trim() !== "") params.append(name, value);
+  const qs = params.toString();
+  state.current = {
+    name: query.name, title: text(query.summary), filename: query.name,
+    url: `${query.path}${qs ? "?" + qs : ""}`, init: { method: "GET" },
+  };
+  run();
+}
+
+// ---- SPARQL editor ---------------------------------------------------------------------------------------------
+
+function initEditor() {
+  const editor = $("editor");
+  const declarations = Object.entries(state.prefixes).map(([name, iri]) => `PREFIX ${name}: <${iri}>`).join("\n");
+  editor.value = `${declarations}\n\nSELECT ?recommendation ?label\nWHERE {\n  ?recommendation a kg:Recommendation ;\n`
+    + `                  rdfs:label ?label .\n  FILTER(LANG(?label) = "da")\n}\nORDER BY ?recommendation\nLIMIT 50\n`;
+  editor.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); runSparql(); }
+  });
+  $("run-sparql").addEventListener("click", runSparql);
+}
+
+function runSparql() {
+  const body = new URLSearchParams({ query: $("editor").value });
+  state.current = {
+    name: null, title: "SPARQL query", filename: "query", url: "sparql",
+    init: { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" } },
+  };
+  run();
+}
+
+// ---- running and showing results -------------------------------------------------------------------------------
+
+async function fetchAs(accept) {
+  const { url, init } = state.current;
+  return fetch(url, { ...init, headers: { ...(init.headers || {}), Accept: accept } });
+}
+
+async function run() {
+  const results = $("results");
+  results.hidden = false;
+  results.classList.add("busy");
+  $("result-title").textContent = state.current.title;
+  $("result-info").textContent = "Running…";
+  $("error").hidden = true;
+  const started = performance.now();
+  try {
+    const response = await fetchAs(`${JSON_RESULTS}, text/turtle;q=0.9`);
+    const elapsed = Math.round(performance.now() - started);
+    if (!response.ok) {
+      showError(await problemText(response));
+      return;
+    }
+    const type = response.headers.get("Content-Type") || "";
+    if (type.startsWith(JSON_RESULTS)) {
+      showResult(await response.json(), elapsed);
+    } else {
+      showGraph(await response.text(), elapsed);
+    }
+  } catch (error) {
+    showError(`The request failed: ${error.message}`);
+  } finally {
+    results.classList.remove("busy");
+    results.scrollIntoView({ behavior: "smooth", block: "nearest" });
+  }
+}
+
+function showError(message) {
+  state.result = null;
+  $("result-info").textContent = "";
+  $("error").textContent = message;
+  $("error").hidden = false;
+  $("table-wrap").replaceChildren();
+  $("chart").hidden = true;
+  setDownloads(false);
+}
+
+function showResult(data, elapsed) {
+  state.result = data;
+  setDownloads(true);
+  $("chart").hidden = true;
+  if (typeof data.boolean === "boolean") {
+    $("result-info").textContent = `${elapsed} ms`;
+    $("table-wrap").replaceChildren(element("p", { class: "boolean" }, data.boolean ? "Yes (true)" : "No (false)"));
+    return;
+  }
+  const variables = data.head.vars;
+  const rows = data.results.bindings;
+  $("result-info").textContent = `${rows.length} row${rows.length === 1 ? "" : "s"} · ${elapsed} ms`;
+  const shown = variables.filter((v) => !(v.endsWith("Label") && variables.includes(v.slice(0, -5))));
+  const head = element("tr", {}, ...shown.map((v) => element("th", { scope: "col" }, v)));
+  const body = rows.map((row) => element("tr", {}, ...shown.map((v) => cell(row, v))));
+  const table = element("table", { class: "result-table" }, element("thead", {}, head), element("tbody", {}, ...body));
+  $("table-wrap").replaceChildren(rows.length ? table : element("p", { class: "placeholder" }, "No rows."));
+  drawChart(variables, rows);
+}
+
+function cell(row, variable) {
+  const term = row[variable];
+  if (!term) return element("td", {});
+  if (term.type === "uri") {
+    const label = row[`${variable}Label`];
+    return element("td", {}, element("a", { href: resourceHref(term.value), title: term.value },
+      label ? label.value : shorten(term.value)));
+  }
+  if (term.type === "bnode") return element("td", { class: "bnode" }, `_:${term.value}`);
+  const numeric = term.datatype && NUMERIC.test(term.datatype);
+  return element("td", { class: numeric ? "number" : null, lang: term["xml:lang"] || null }, term.value);
+}
+
+function showGraph(turtle, elapsed) {
+  state.result = null;
+  setDownloads(false);
+  $("chart").hidden = true;
+  $("result-info").textContent = `graph · ${elapsed} ms`;
+  $("table-wrap").replaceChildren(element("pre", { class: "turtle" }, turtle));
+}
+
+// A bar chart beside the table when the result has a label column and numeric columns (up to three, side by side).
+function drawChart(variables, rows) {
+  const figure = $("chart");
+  const isNumeric = (v) => rows.some((r) => r[v]) && rows.every((r) => !r[v] || (r[v].datatype && NUMERIC.test(r[v].datatype)));
+  const series = variables.filter(isNumeric).slice(0, MAX_SERIES);
+  const labelVar = variables.find((v) => !isNumeric(v)
+    && rows.every((r) => r[v] && (r[v].type === "literal" || r[v].type === "typed-literal")));
+  if (!series.length || !labelVar || rows.length < 2 || rows.length > MAX_BARS) {
+    figure.hidden = true;
+    return;
+  }
+  const value = (row, v) => (row[v] ? Number(row[v].value) : 0);
+  const max = Math.max(...rows.flatMap((r) => series.map((v) => value(r, v))), 0) || 1;
+  const barHeight = 14, gap = 8, labelWidth = 190, barWidth = 260, width = labelWidth + barWidth + 60;
+  const groupHeight = series.length * barHeight + gap;
+  const ns = "http://www.w3.org/2000/svg";
+  const svgElement = (tag, attributes, content) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [name, val] of Object.entries(attributes)) node.setAttribute(name, val);
+    if (content !== undefined) node.textContent = content;
+    return node;
+  };
+  const svg = svgElement("svg", { viewBox: `0 0 ${width} ${rows.length * groupHeight + 4}`, role: "img",
+    "aria-label": `${series.join(", ")} by ${labelVar}` });
+  rows.forEach((row, i) => {
+    const top = i * groupHeight + 2;
+    const label = row[labelVar].value;
+    svg.append(svgElement("text", { x: labelWidth - 6, y: top + (series.length * barHeight) / 2 + 4, "text-anchor": "end" },
+      label.length > 30 ? `${label.slice(0, 29)}…` : label));
+    series.forEach((v, j) => {
+      const length = Math.max(0, (value(row, v) / max) * barWidth);
+      const rect = svgElement("rect", { x: labelWidth, y: top + j * barHeight, height: barHeight - 2, width: length,
+        class: `bar series-${j}` });
+      rect.append(svgElement("title", {}, series.length === 1 ? `${label}: ${value(row, v)}` : `${label} · ${v}: ${value(row, v)}`));
+      svg.append(rect, svgElement("text", { x: labelWidth + length + 4, y: top + j * barHeight + barHeight - 4 },
+        String(value(row, v))));
+    });
+  });
+  const legend = series.length > 1
+    ? element("span", { class: "legend" }, ...series.map((v, j) => element("span", { class: `key series-${j}` }, v)))
+    : null;
+  figure.replaceChildren(element("figcaption", {}, `${series.join(", ")} by ${labelVar}`, legend), svg);
+  figure.hidden = false;
+}
+
+function setDownloads(enabled) {
+  $("download-csv").disabled = !enabled;
+  $("download-json").disabled = !enabled;
+}
+
+async function download(accept, extension) {
+  const response = await fetchAs(accept);
+  if (!response.ok) {
+    showError(await problemText(response));
+    return;
+  }
+  const blob = await response.blob();
+  const link = element("a", { href: URL.createObjectURL(blob), download: `${state.current.filename}.${extension}` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// ---- tabs and language -----------------------------------------------------------------------------------------
+
+function showTab(name) {
+  for (const tab of ["queries", "sparql"]) $(`tab-${tab}`).hidden = tab !== name;
+  for (const link of document.querySelectorAll("nav a[data-tab]")) {
+    link.classList.toggle("active", link.dataset.tab === name);
+  }
+}
+
+function setLanguage(lang) {
+  state.lang = lang;
+  localStorage.setItem("kraeftgraf.lang", lang);
+  for (const button of document.querySelectorAll(".lang-switch button")) {
+    button.classList.toggle("active", button.dataset.lang === lang);
+  }
+  renderGallery();
+  if (state.current && state.current.name) openQuery(state.current.name, { autorun: false });
+}
+
+function route() {
+  if (location.hash.startsWith("#sparql")) showTab("sparql");
+  else showTab("queries");
+}
+
+async function main() {
+  for (const button of document.querySelectorAll(".lang-switch button")) {
+    button.classList.toggle("active", button.dataset.lang === state.lang);
+    button.addEventListener("click", () => setLanguage(button.dataset.lang));
+  }
+  $("filter").addEventListener("input", renderGallery);
+  $("download-csv").addEventListener("click", () => download("text/csv", "csv"));
+  $("download-json").addEventListener("click", () => download(JSON_RESULTS, "json"));
+  window.addEventListener("hashchange", route);
+  route();
+  try {
+    const response = await fetch("api/prefixes");
+    state.prefixes = response.ok ? await response.json() : {};
+  } catch (_) {
+    state.prefixes = {};
+  }
+  initEditor();
+  await loadQueries();
+}
+
+main();

@@ -1,0 +1,151 @@
+"""The researcher page in a real headless Chromium (Debian's chromium driven by Playwright), on the embedded data.
+
+Nothing here downloads a browser: the tests use the chromium executable installed on the machine
+(`apt-get install chromium`; another one with KRAEFTGRAF_CHROMIUM=/path) and skip, saying so, without it.
+"""
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from kraeftgraf.queries import load_queries
+
+from .endpoint_support import RunningServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = os.environ.get("KRAEFTGRAF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(tempfile.gettempdir())
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["Browser"]:
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no chromium executable at {CHROMIUM}: install Debian's chromium (apt-get install chromium) "
+                    "or set KRAEFTGRAF_CHROMIUM")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright for Python is not installed (pip install playwright)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: "Browser", embedded_server: RunningServer) -> Iterator["Page"]:
+    """A fresh tab that may reach only the server: a request anywhere else fails the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    elsewhere: list[str] = []
+    errors: list[str] = []
+
+    def only_the_server(route: Any) -> None:
+        if route.request.url.startswith(embedded_server.url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", only_the_server)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert elsewhere == [], f"the page asked for resources outside the server: {elsewhere}"
+    assert errors == [], f"the page raised JavaScript errors: {errors}"
+
+
+def open_query(page: "Page", server: RunningServer, name: str) -> None:
+    page.goto(f"{server.url}/")
+    page.locator(f'.card[data-query="{name}"] button').click()
+    page.wait_for_selector("#query-form")
+
+
+def test_the_page_loads_the_gallery_of_every_saved_query(page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/")
+    page.wait_for_selector(".card")
+    queries = load_queries()
+    assert page.locator(".card").count() == len(queries)
+    first = next(iter(queries.values()))
+    card = page.locator(f'.card[data-query="{first.name}"]')
+    assert card.locator(".summary").inner_text() == first.summary.da
+    page.locator('.lang-switch button[data-lang="en"]').click()
+    assert card.locator(".summary").inner_text() == first.summary.en
+    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-gallery.png"), full_page=True)
+
+
+def test_a_saved_query_runs_and_the_table_fills_with_links_that_open_entity_pages(
+        page: "Page", embedded_server: RunningServer) -> None:
+    open_query(page, embedded_server, "plan-items-by-theme")
+    page.select_option("#param-theme", value="https://w3id.org/kraeftgraf/id/theme-late-effects")
+    page.locator("#query-form button[type=submit]").click()
+    page.wait_for_selector(".result-table tbody tr")
+    link = page.locator(".result-table a", has_text="Anbefaling 5").first
+    assert link.get_attribute("href") == "resource/recommendation-hovedstaden-del-2-5"
+    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-result.png"), full_page=True)
+    link.click()
+    page.wait_for_url("**/resource/recommendation-hovedstaden-del-2-5")
+    assert page.locator("h1").inner_text().startswith("Anbefaling 5")
+    assert page.locator("blockquote").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-entity.png"), full_page=True)
+
+
+def test_a_result_with_a_label_and_a_number_gets_a_bar_chart(page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/#sparql")
+    page.fill("#editor", """SELECT ?trackLabel (COUNT(?recommendation) AS ?recommendations) WHERE {
+  ?recommendation a kg:Recommendation ; kg:inTrack ?track .
+  ?track rdfs:label ?trackLabel FILTER(LANG(?trackLabel) = "da")
+} GROUP BY ?trackLabel ORDER BY ?trackLabel""")
+    page.click("#run-sparql")
+    page.wait_for_selector(".result-table tbody tr")
+    labels = page.locator(".result-table tbody tr td:first-child").all_inner_texts()
+    counts = page.locator(".result-table tbody tr td.number").all_inner_texts()
+    assert page.locator("#chart").is_visible()
+    bars = page.locator("#chart rect.bar")
+    assert bars.count() == len(labels) >= 2
+    titles = [bars.nth(i).locator("title").text_content() for i in range(bars.count())]
+    assert titles == [f"{label}: {count}" for label, count in zip(labels, counts, strict=True)]
+    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-chart.png"), full_page=True)
+
+
+def test_the_editor_starts_with_the_prefixes_and_shows_the_error_of_a_wrong_query(
+        page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/#sparql")
+    editor = page.locator("#editor")
+    editor.wait_for()
+    page.wait_for_function("document.getElementById('editor').value.includes('PREFIX kg:')")
+    assert "PREFIX kg: <https://w3id.org/kraeftgraf/vocab#>" in editor.input_value()
+    editor.fill("SELECT ?x WHERE { ?x }")
+    editor.press("Control+Enter")
+    error = page.locator("#error")
+    error.wait_for(state="visible")
+    assert "not valid SPARQL" in error.inner_text() and "line 1" in error.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-error.png"), full_page=True)
+
+
+def test_results_download_as_csv_and_json(page: "Page", embedded_server: RunningServer) -> None:
+    open_query(page, embedded_server, "plan-items-by-theme")
+    page.locator("#query-form button[type=submit]").click()
+    page.wait_for_selector(".result-table tbody tr")
+    shown = page.locator(".result-table tbody tr").count()
+    with page.expect_download() as csv_download:
+        page.click("#download-csv")
+    with open(csv_download.value.path(), encoding="utf-8") as downloaded:
+        table = list(csv.reader(io.StringIO(downloaded.read())))
+    assert table[0][0] == "item" and len(table) - 1 == shown
+    with page.expect_download() as json_download:
+        page.click("#download-json")
+    assert csv_download.value.suggested_filename == "plan-items-by-theme.csv"
+    with open(json_download.value.path(), encoding="utf-8") as downloaded:
+        results = json.load(downloaded)
+    assert results["head"]["vars"][0] == "item" and len(results["results"]["bindings"]) == shown

@@ -1,0 +1,245 @@
+"""`kraeftgraf serve` as a real process on loopback, queried by real clients: SPARQLWrapper and rdflib's SPARQLStore."""
+
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, cast
+from urllib.error import HTTPError
+from xml.dom.minidom import Document, Text
+
+import httpx
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF
+from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+from rdflib.query import ResultRow
+from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from .endpoint_support import (
+    ENDPOINT_DATA,
+    EX,
+    PROTOCOL_DATA,
+    RunningServer,
+    free_port,
+    kraeftgraf_command,
+    running_server,
+)
+
+TIMEOUT = 2.0
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r . "
+           "?s ?t ?u }")  # 13**7 combinations of the 13 triples: minutes of work for rdflib
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RunningServer]:
+    with running_server(["--data", str(PROTOCOL_DATA), "--timeout", str(TIMEOUT), "--workers", "2"]) as server:
+        yield server
+
+
+def sparql(server: RunningServer) -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{server.url}/sparql")
+    client.setTimeout(30)
+    return client
+
+
+def test_sparqlwrapper_reads_select_results_as_json(server: RunningServer) -> None:
+    client = sparql(server)
+    client.setQuery("PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
+                    "SELECT ?name WHERE { ?p foaf:name ?name } ORDER BY ?name")
+    client.setReturnFormat(JSON)
+    answer = cast(dict[str, Any], client.queryAndConvert())
+    assert [b["name"]["value"] for b in answer["results"]["bindings"]] == ["Alice", "Bob", "Carol"]
+
+
+def test_sparqlwrapper_reads_select_results_as_xml_by_post(server: RunningServer) -> None:
+    client = sparql(server)
+    client.setMethod(POST)
+    client.setQuery("SELECT ?age WHERE { ?p <http://xmlns.com/foaf/0.1/age> ?age }")
+    client.setReturnFormat(XML)
+    document = cast(Document, client.queryAndConvert())
+    literals = [cast(Text, node.firstChild).data for node in document.getElementsByTagName("literal")]
+    assert literals == ["41"]
+
+
+def test_sparqlwrapper_asks(server: RunningServer) -> None:
+    client = sparql(server)
+    client.setQuery(f"ASK {{ <{EX}data2> ?p ?o }}")
+    client.setReturnFormat(JSON)
+    assert cast(dict[str, Any], client.queryAndConvert())["boolean"] is True
+
+
+def test_sparqlwrapper_constructs_a_graph(server: RunningServer) -> None:
+    client = sparql(server)
+    client.setQuery("CONSTRUCT { ?doc <http://purl.org/dc/terms/title> ?title } "
+                    "WHERE { ?doc <http://purl.org/dc/terms/title> ?title }")
+    client.setReturnFormat(TURTLE)
+    graph = Graph().parse(data=cast(bytes, client.queryAndConvert()), format="turtle")
+    assert set(graph.objects(None, DCTERMS.title)) == {Literal("Data one", lang="en"), Literal("Data two", lang="en"),
+                                                        Literal("Data three", lang="en")}
+
+
+def test_sparqlwrapper_reports_a_bad_query_as_bad_formed(server: RunningServer) -> None:
+    client = sparql(server)
+    client.setQuery("SELECT ?x WHERE { ?x }")
+    with pytest.raises(QueryBadFormed, match="not valid SPARQL"):
+        client.query()
+
+
+def test_rdflib_sparqlstore_queries_the_endpoint(server: RunningServer) -> None:
+    graph = Graph(store=SPARQLStore(f"{server.url}/sparql"))
+    rows = list(graph.query("SELECT ?doc ?title WHERE { ?doc <http://purl.org/dc/terms/title> ?title } ORDER BY ?doc"))
+    assert [(str(r[0]), str(r[1])) for r in cast(list[ResultRow], rows)] == [
+        (f"{EX}data1", "Data one"), (f"{EX}data2", "Data two"), (f"{EX}data3", "Data three")]
+    assert set(graph.objects(URIRef(f"{EX}carol"), FOAF.name)) == {Literal("Carol")}
+
+
+def test_an_update_through_rdflibs_update_store_is_refused_and_changes_nothing(server: RunningServer) -> None:
+    endpoint = f"{server.url}/sparql"
+    store = SPARQLUpdateStore(query_endpoint=endpoint, update_endpoint=endpoint)
+    graph = Graph(store=store)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    before = counts(graph, count)
+    with pytest.raises(HTTPError) as refused:
+        store.update(f"INSERT DATA {{ <{EX}x> <{EX}p> <{EX}y> }}")
+    refused.value.close()  # the error holds the open response
+    assert refused.value.code == 400
+    assert counts(graph, count) == before == [13]
+
+
+def counts(graph: Graph, query: str) -> list[int]:
+    return [int(cast(Literal, cast(ResultRow, row)[0])) for row in graph.query(query)]
+
+
+class LoopbackListener:
+    """A TCP listener on loopback that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+
+
+def test_no_query_makes_the_server_reach_out(server: RunningServer) -> None:
+    listener = LoopbackListener()
+    here = f"http://127.0.0.1:{listener.port}"
+    attempts = [
+        {"query": f"SELECT * WHERE {{ SERVICE <{here}/sparql> {{ ?s ?p ?o }} }}"},
+        {"query": f"SELECT * WHERE {{ SERVICE SILENT <{here}/sparql> {{ ?s ?p ?o }} }}"},
+        {"query": f"SELECT * FROM <{here}/data.ttl> WHERE {{ ?s ?p ?o }}"},
+        {"query": f"SELECT * FROM NAMED <{here}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+        {"query": "ASK { ?s ?p ?o }", "default-graph-uri": f"{here}/data.ttl"},
+        {"query": "ASK { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": f"{here}/data.ttl"},
+        {"query": f"LOAD <{here}/data.ttl>"},
+    ]
+    try:
+        for params in attempts:
+            response = httpx.post(f"{server.url}/sparql", data=params, timeout=30)
+            assert response.status_code == 400, params
+            assert "refused" in response.text.lower() or "read-only" in response.text
+        time.sleep(0.5)
+    finally:
+        listener.close()
+    assert listener.connections == 0
+
+
+def test_a_file_url_leaks_nothing(server: RunningServer) -> None:
+    attempts = [
+        {"query": "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }"},
+        {"query": "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": "file:///etc/passwd"},
+    ]
+    for params in attempts:
+        response = httpx.get(f"{server.url}/sparql", params=params, timeout=30)
+        assert response.status_code == 400
+        assert "file:///etc/passwd> is not a graph of this dataset" in response.text
+        assert "root:" not in response.text
+    page = httpx.get(f"{server.url}/resource", params={"iri": "file:///etc/passwd"}, timeout=30)
+    assert page.status_code == 404
+    assert "root:" not in page.text
+
+
+def test_a_runaway_query_is_stopped_within_the_limit_while_other_requests_are_answered(
+        server: RunningServer) -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = time.monotonic()
+        runaway = pool.submit(httpx.get, f"{server.url}/sparql", params={"query": RUNAWAY}, timeout=60)
+        time.sleep(0.3)
+        quick_times = []
+        while not runaway.done():
+            before = time.monotonic()
+            quick = httpx.get(f"{server.url}/sparql", params={"query": f"ASK {{ <{EX}data1> ?p ?o }}"}, timeout=30)
+            quick_times.append(time.monotonic() - before)
+            assert quick.status_code == 200
+            time.sleep(0.1)
+        response = runaway.result()
+        elapsed = time.monotonic() - started
+    assert response.status_code == 422
+    assert f"limit of {TIMEOUT:g} s" in response.text
+    assert TIMEOUT <= elapsed < TIMEOUT + 2.0
+    assert len(quick_times) >= 3 and max(quick_times) < 1.0
+    for _ in range(4):  # the stopped worker was replaced: both workers answer again
+        assert httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
+
+
+def test_serving_other_files_says_they_are_not_validated(server: RunningServer) -> None:
+    assert "without the project's ontology, inference or shapes" in server.log_text()
+
+
+def _serve_exit(arguments: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*kraeftgraf_command(), "serve", "--port", str(free_port()), *arguments],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_serve_refuses_data_that_does_not_conform_to_the_shapes() -> None:
+    done = _serve_exit([str(ENDPOINT_DATA / "nonconforming.ttl")])
+    assert done.returncode == 2
+    assert "does not conform to the shapes" in done.stderr
+    assert "serving http" not in done.stderr
+
+
+def test_serve_names_a_data_file_it_cannot_read() -> None:
+    missing = ENDPOINT_DATA / "no-such-file.trig"
+    done = _serve_exit(["--data", str(missing)])
+    assert done.returncode == 2
+    assert str(missing) in done.stderr and "no such file" in done.stderr
+
+
+def test_serve_says_when_the_port_is_taken() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = subprocess.run([*kraeftgraf_command(), "serve", "--data", str(PROTOCOL_DATA), "--port", str(port)],
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert f"Cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+
+
+def test_serve_refuses_a_limit_that_cannot_work() -> None:
+    done = _serve_exit(["--data", str(PROTOCOL_DATA), "--timeout", "0"])
+    assert done.returncode == 2
+    assert "timeout" in done.stderr

@@ -1,0 +1,171 @@
+"""Every engine gives the same answers: rdflib (the reference), embedded pyoxigraph, and a remote store."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from kraeftgraf.engine import QueryEngine, QueryResult, RdflibEngine
+from kraeftgraf.engine_oxigraph import OxigraphEngine
+from kraeftgraf.engine_remote import RemoteEngine
+from kraeftgraf.pipeline import BuiltDataset
+from kraeftgraf.publish import DEFAULT_GRAPH, publish
+from kraeftgraf.queries import SavedQuery, load_queries, run_saved_query
+
+QUERIES = sorted(load_queries().values(), key=lambda q: q.name)
+_NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float}
+
+
+def _comparable(node: Node | None) -> object:
+    """Numbers compare by value: stores may write 21.0 as 21 (the same xsd:decimal)."""
+    if isinstance(node, Literal) and node.datatype in _NUMERIC:
+        return ("number", float(node.toPython()))
+    return node
+
+
+def _rows(result: QueryResult) -> list[tuple[object, ...]]:
+    return [tuple(_comparable(row.get(v)) for v in result.variables) for row in result.rows]
+
+
+def assert_same_answer(query: SavedQuery, expected: QueryResult, actual: QueryResult) -> None:
+    assert actual.form == expected.form
+    if expected.form == "ASK":
+        assert actual.boolean == expected.boolean
+    elif expected.form == "SELECT":
+        assert actual.variables == expected.variables
+        if "ORDER BY" in query.sparql.upper():
+            assert _rows(actual) == _rows(expected)
+        else:
+            assert Counter(_rows(actual)) == Counter(_rows(expected))
+    else:
+        assert expected.graph is not None and actual.graph is not None
+        assert isomorphic(expected.graph, actual.graph)
+
+
+@pytest.fixture(scope="module")
+def reference(built: BuiltDataset) -> RdflibEngine:
+    return RdflibEngine(built.dataset)
+
+
+@pytest.fixture(scope="module")
+def oxigraph(built: BuiltDataset) -> OxigraphEngine:
+    return OxigraphEngine.from_dataset(built.dataset)
+
+
+def test_there_are_saved_queries_to_compare() -> None:
+    assert len(QUERIES) >= 25
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_embedded_oxigraph_answers_every_saved_query_like_rdflib(
+    query: SavedQuery, reference: RdflibEngine, oxigraph: OxigraphEngine
+) -> None:
+    expected = run_saved_query(query, reference)
+    assert_same_answer(query, expected, run_saved_query(query, oxigraph))
+
+
+def test_parameters_reach_oxigraph_as_values_not_as_query_text(oxigraph: OxigraphEngine) -> None:
+    hostile = Literal('x" } ; DROP ALL ; SELECT * { "')
+    result = oxigraph.query("SELECT ?text WHERE { }", bindings={"text": hostile})
+    assert result.rows == [{"text": hostile}]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server (PyPI package `oxigraph`) on loopback, stopped after the tests."""
+    beside_python = str(Path(sys.executable).parent)
+    executable = shutil.which("oxigraph", path=f"{beside_python}:{os.environ.get('PATH', '')}")
+    if executable is None:
+        pytest.skip("the `oxigraph` server executable is not installed (pip install '.[test]' provides it)")
+    port = _free_port()
+    location: Path = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen([executable, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the Oxigraph server did not start within 20 s")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def remote(built: BuiltDataset, oxigraph_server: str) -> QueryEngine:
+    publish(built.dataset, f"{oxigraph_server}/store")
+    return RemoteEngine(f"{oxigraph_server}/query", graph=DEFAULT_GRAPH)
+
+
+def test_publish_replaces_the_named_graph_instead_of_adding_to_it(built: BuiltDataset, oxigraph_server: str) -> None:
+    first = publish(built.dataset, f"{oxigraph_server}/store")
+    second = publish(built.dataset, f"{oxigraph_server}/store")
+    engine = RemoteEngine(f"{oxigraph_server}/query", graph=DEFAULT_GRAPH)
+    count = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
+    assert first == second == int(count)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_a_remote_store_answers_every_saved_query_like_the_embedded_engine(
+    query: SavedQuery, reference: RdflibEngine, remote: QueryEngine
+) -> None:
+    expected = run_saved_query(query, reference)
+    assert_same_answer(query, expected, run_saved_query(query, remote))
+
+
+def test_an_unreachable_remote_endpoint_is_a_clear_error() -> None:
+    from kraeftgraf.errors import RemoteEndpointError
+
+    engine = RemoteEngine(f"http://127.0.0.1:{_free_port()}/query", timeout=5)
+    with pytest.raises(RemoteEndpointError, match="Check that the endpoint is running"):
+        engine.query("ASK {}")
+
+
+def test_the_published_dataset_keeps_every_triple(built: BuiltDataset, remote: QueryEngine) -> None:
+    triples = {t for t in built.dataset.triples((None, None, None)) if isinstance(t[0], URIRef)}
+    count = remote.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }").rows[0]["n"]
+    assert int(count) == len(triples)
+
+
+def test_serve_with_a_remote_backend_answers_saved_queries_like_the_embedded_engine(
+    remote: QueryEngine, oxigraph_server: str, reference: RdflibEngine
+) -> None:
+    import httpx
+
+    from .endpoint_support import running_server
+
+    query = next(q for q in QUERIES if q.name == "plan-items-by-theme")
+    expected = run_saved_query(query, reference)
+    with running_server(["--backend", f"{oxigraph_server}/query"]) as server:
+        response = httpx.get(f"{server.url}/api/queries/{query.name}",
+                             headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        assert response.status_code == 200, response.text
+        rows = response.json()["results"]["bindings"]
+        assert len(rows) == len(expected.rows)
+        assert "remote SPARQL endpoint" in server.log_text()
+        # The endpoint's own refusals still apply in front of the backend.
+        refused = httpx.get(f"{server.url}/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+        assert refused.status_code == 400

@@ -1,0 +1,181 @@
+"""The endpoint's limits: query length, body size, result rows, memory; CORS; malformed input is never a 500."""
+
+import json
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kraeftgraf.endpoint_settings import EndpointSettings, describe_settings, settings_from
+from kraeftgraf.errors import SettingError
+
+from .endpoint_support import EX, app_client, load_protocol_dataset
+
+LIMITS = EndpointSettings(workers=2, timeout=10, max_query_length=2000, max_rows=5, max_body=2048,
+                          memory_limit_mb=64)
+DIRECT = {"Content-Type": "application/sparql-query"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with app_client(load_protocol_dataset(), LIMITS) as client:
+        yield client
+
+
+def padded(query: str, length: int) -> str:
+    """The query followed by a comment, to exactly `length` characters."""
+    return query + "\n#" + "x" * (length - len(query) - 2)
+
+
+def test_a_query_at_the_length_limit_runs_and_one_character_more_is_413(client: TestClient) -> None:
+    assert client.post("/sparql", content=padded("ASK {}", 2000), headers=DIRECT).status_code == 200
+    response = client.get("/sparql", params={"query": padded("ASK {}", 2001)})
+    assert response.status_code == 413
+    assert "2001 characters" in response.text and "at most 2000" in response.text
+
+
+def test_a_body_over_the_limit_is_413_by_its_content_length(client: TestClient) -> None:
+    body = urlencode({"query": "ASK {}", "padding": "x" * 3000})  # over 2048 bytes, though the query is short
+    response = client.post("/sparql", content=body, headers=FORM)
+    assert response.status_code == 413
+    assert "larger than 2048 bytes" in response.text
+
+
+def test_a_streamed_body_over_the_limit_is_413_too(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"query=ASK%20%7B%7D&padding="
+        for _ in range(10):
+            yield b"x" * 500
+
+    response = client.post("/sparql", content=chunks(), headers=FORM)
+    assert response.status_code == 413
+
+
+def test_an_answer_over_the_row_limit_is_422_and_says_how_to_page(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert response.status_code == 422
+    assert "more than 5 rows" in response.text and "LIMIT and OFFSET" in response.text
+    assert client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"}).status_code == 200
+
+
+def test_a_graph_over_the_limit_is_422_counting_triples(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert response.status_code == 422
+    assert "more than 5 triples" in response.text
+
+
+def test_a_query_that_needs_too_much_memory_is_stopped_with_422_and_the_worker_is_replaced(
+        client: TestClient) -> None:
+    # A text that doubles 25 times: 10 characters become 335 million, far beyond the 64 MB allowed.
+    doublings = "".join(f"BIND(CONCAT(?s{n}, ?s{n}) AS ?s{n + 1}) " for n in range(25))
+    query = f'SELECT (STRLEN(?s25) AS ?length) WHERE {{ BIND("0123456789" AS ?s0) {doublings}}}'
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 422
+    assert "memory" in response.text
+    for _ in range(3):  # every worker still answers
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+@pytest.mark.parametrize(("origin", "allowed"), [("https://notebook.example", True), ("https://other.example", False)])
+def test_cors_lets_the_configured_origins_query(origin: str, allowed: bool) -> None:
+    settings = EndpointSettings(workers=1, cors_origins=("https://notebook.example",))
+    with app_client(load_protocol_dataset(), settings) as client:
+        response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": origin})
+        assert response.status_code == 200
+        assert response.headers.get("access-control-allow-origin") == (origin if allowed else None)
+        preflight = client.options("/sparql", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+        assert (preflight.status_code == 200) is allowed
+
+
+def test_by_default_any_origin_may_query(client: TestClient) -> None:
+    response = client.post("/sparql", content="ASK {}", headers={**DIRECT, "Origin": "https://lab.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_no_cors_headers_when_no_origin_is_configured() -> None:
+    with app_client(load_protocol_dataset(), EndpointSettings(workers=1, cors_origins=())) as client:
+        response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://lab.example"})
+        assert "access-control-allow-origin" not in response.headers
+
+
+MALFORMED: list[tuple[str, str, dict[str, str], bytes | None]] = [
+    ("GET", "/sparql?query=%FF%FE%00", {}, None),
+    ("GET", "/sparql?query=" + "(" * 2000, {}, None),
+    ("GET", "/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20FILTER(1%2F0)%20%7D", {}, None),
+    ("GET", "/sparql?query=SELECT%20(1%2F0%20AS%20%3Fx)%20%7B%7D", {}, None),
+    ("GET", "/sparql?query=SELECT%20*%20%7B%20BIND(%3Cnot%20an%20iri%3E%20AS%20%3Fx)%20%7D", {}, None),
+    ("GET", "/sparql?query=ASK%7B%7D", {"Accept": ";;;,/,q=x;q=nan,*/*;q=-1"}, None),
+    ("GET", "/sparql?query=ASK%7B%7D", {"Accept": "*/*;q=0"}, None),
+    ("GET", "/sparql?default-graph-uri=%00", {}, None),
+    ("GET", "/sparql?query=ASK%7B%7D&default-graph-uri=" + "%FF" * 10, {}, None),
+    ("POST", "/sparql", FORM, b"\xff\xfe\x00garbage"),
+    ("POST", "/sparql", FORM, b"query=%ZZ&&=="),
+    ("POST", "/sparql", DIRECT, b"\x00\x01\x02"),
+    ("POST", "/sparql", DIRECT, b"SELECT * WHERE { ?s ?p ?o } ORDER BY"),
+    ("POST", "/sparql", DIRECT, b"SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999999"),
+    ("POST", "/sparql", {"Content-Type": "multipart/form-data; boundary=x"}, b"--x\r\n\r\nASK{}\r\n--x--"),
+    ("POST", "/sparql", {"Content-Type": "application/sparql-query; charset"}, b"ASK {}"),
+    ("POST", "/sparql", {"Content-Type": "application/json"}, b'{"query": "ASK {}"}'),
+    ("POST", "/sparql", {"Content-Length": "-5", **DIRECT}, b""),
+    ("GET", "/resource/%00%FF", {}, None),
+    ("GET", "/resource/..%2F..%2Fetc%2Fpasswd", {}, None),
+    ("GET", "/resource?iri=", {}, None),
+    ("GET", "/resource?iri=javascript:alert(1)", {}, None),
+    ("GET", "/resource?iri=http://example.org/%3E%20%7B%7D", {}, None),
+    ("GET", "/resource/x?format=exe", {}, None),
+    ("GET", "/resource/x?lang=xx", {}, None),
+    ("GET", "/ontology?format=%00", {}, None),
+    ("GET", "/api/queries/%2E%2E", {}, None),
+    ("GET", "/static/..%2F..%2Fendpoint.py", {}, None),
+    ("GET", "/nowhere", {}, None),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "headers", "body"), MALFORMED, ids=[m[1][:60] for m in MALFORMED])
+def test_malformed_input_gets_a_4xx_with_a_message_never_a_500(client: TestClient, method: str, url: str,
+                                                               headers: dict[str, str], body: bytes | None) -> None:
+    response = client.request(method, url, headers=headers, content=body)
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert response.text.strip()
+
+
+def test_queries_rdflib_cannot_evaluate_are_4xx_not_500(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": f"SELECT * WHERE {{ <{EX}a> <{EX}p>{{2,3}} ?o }}"})
+    assert response.status_code < 500
+
+
+def test_settings_come_from_defaults_then_environment_then_options() -> None:
+    environment = {"KRAEFTGRAF_TIMEOUT": "2.5", "KRAEFTGRAF_MAX_ROWS": "100",
+                   "KRAEFTGRAF_CORS_ORIGINS": "https://a.example, https://b.example"}
+    settings = settings_from(environment, max_rows=7, workers=None)
+    assert settings.timeout == 2.5
+    assert settings.max_rows == 7
+    assert settings.workers == EndpointSettings().workers
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+
+
+def test_a_setting_that_cannot_work_is_an_error_naming_it() -> None:
+    with pytest.raises(SettingError, match="KRAEFTGRAF_TIMEOUT='soon': expected a number of seconds"):
+        settings_from({"KRAEFTGRAF_TIMEOUT": "soon"})
+    with pytest.raises(SettingError, match="workers"):
+        settings_from({}, workers=0)
+
+
+def test_the_defaults_are_documented_as_the_issue_asks() -> None:
+    defaults = {option: default for option, _, default in describe_settings()}
+    assert defaults["--timeout"] == 10.0
+    assert json.dumps(sorted(defaults)) == json.dumps(sorted([
+        "--timeout", "--max-query-length", "--max-rows", "--max-body", "--workers", "--memory-limit-mb",
+        "--cors-origins"]))
+
+
+def test_a_refused_request_still_tells_a_page_on_another_origin_why(client: TestClient) -> None:
+    body = urlencode({"query": "ASK {}", "padding": "x" * 3000})
+    response = client.post("/sparql", content=body, headers={**FORM, "Origin": "https://lab.example"})
+    assert response.status_code == 413
+    assert response.headers["access-control-allow-origin"] == "*"

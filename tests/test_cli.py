@@ -88,7 +88,8 @@ def test_verify_sources_exits_1_and_lists_a_quote_not_in_its_source(
 ) -> None:
     (tmp_path / "doc.txt").write_text("Regionen sikrer tilgængelige og effektive tilbud.")
     data = tmp_path / "data.ttl"
-    data.write_text("""@prefix kg: <https://w3id.org/kraeftgraf/vocab#> . @prefix id: <https://w3id.org/kraeftgraf/id/> .
+    data.write_text("""@prefix kg: <https://w3id.org/kraeftgraf/vocab#> .
+        @prefix id: <https://w3id.org/kraeftgraf/id/> .
         id:document-test kg:sourceFile "doc.txt" .
         id:recommendation-test kg:hasEvidence [ kg:inDocument id:document-test ; kg:quote "Regionen lover alt."@da ] .
     """)

@@ -167,5 +167,6 @@ def test_serve_with_a_remote_backend_answers_saved_queries_like_the_embedded_eng
         assert len(rows) == len(expected.rows)
         assert "remote SPARQL endpoint" in server.log_text()
         # The endpoint's own refusals still apply in front of the backend.
-        refused = httpx.get(f"{server.url}/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+        service = "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+        refused = httpx.get(f"{server.url}/sparql", params={"query": service})
         assert refused.status_code == 400

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
-from rdflib.term import Node, Variable
+from rdflib.term import Identifier, Node, Variable
 
 from .engine import QueryResult
 from .terms import shorten
@@ -73,7 +73,8 @@ def _to_rdflib_result(result: QueryResult) -> Result:
         rdflib_result.askAnswer = bool(result.boolean)
         return rdflib_result
     rdflib_result.vars = [Variable(v) for v in result.variables]
-    rdflib_result.bindings = [{Variable(k): v for k, v in row.items()} for row in result.rows]
+    rdflib_result.bindings = [{Variable(k): v for k, v in row.items() if isinstance(v, Identifier)}
+                              for row in result.rows]
     return rdflib_result
 
 
@@ -95,12 +96,15 @@ def as_text_rows(result: QueryResult) -> list[list[str]]:
     return [list(result.variables)] + [[plain_value(row.get(v)) for v in result.variables] for row in result.rows]
 
 
+def _escape_cell(cell: str) -> str:
+    return cell.replace("|", "\\|").replace("\n", " ")
+
+
 def as_markdown(result: QueryResult) -> str:
     """A Markdown table of the result."""
     rows = as_text_rows(result)
-    escape = lambda cell: cell.replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    lines = ["| " + " | ".join(escape(c) for c in rows[0]) + " |", "|" + "---|" * len(rows[0])]
-    lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in rows[1:]]
+    lines = ["| " + " | ".join(_escape_cell(c) for c in rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(_escape_cell(c) for c in row) + " |" for row in rows[1:]]
     return "\n".join(lines)
 
 

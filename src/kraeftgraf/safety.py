@@ -186,7 +186,7 @@ class _Destination:
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
-            addresses = frozenset(info[4][0] for info in socket.getaddrinfo(host, port))
+            addresses = frozenset(str(info[4][0]) for info in socket.getaddrinfo(host, port))
         except OSError:
             addresses = frozenset()
         return cls(url=url, host=host, port=port, addresses=addresses | {host})

@@ -205,13 +205,21 @@ class _Template:
         for name, iri in PREFIXES.items():
             yield f"@prefix {name}: <{iri}> .\n"
         for subject, statements in self.subjects:
-            vary = subject not in self.shared_subjects and copy.number > 0
+            shared = subject in self.shared_subjects
+            vary = not shared and copy.number > 0
             lines = []
             for statement in statements:
-                terms = [self._object(subject, statement.predicate, obj, copy, reference, vary)
-                         for obj in statement.objects]
-                lines.append(f"{_iri(statement.predicate)} {' , '.join(terms)}")
-            yield f"\n{self._term(subject, copy, reference)}\n    " + " ;\n    ".join(lines) + " .\n"
+                objects = statement.objects
+                if shared and copy.number > 0:
+                    # Copy 0 already says this about the shared thing; a copy adds only links to its own
+                    # nodes (evidence, plans), as a new document would. Repeating the rest in every copy's
+                    # graph would multiply answers on stores whose union graph keeps one triple per graph.
+                    objects = [o for o in objects if isinstance(o, BNode) or o in reference.renamed]
+                terms = [self._object(subject, statement.predicate, obj, copy, reference, vary) for obj in objects]
+                if terms:
+                    lines.append(f"{_iri(statement.predicate)} {' , '.join(terms)}")
+            if lines:
+                yield f"\n{self._term(subject, copy, reference)}\n    " + " ;\n    ".join(lines) + " .\n"
 
     def _term(self, node: Node, copy: Copy, reference: Reference) -> str:
         if isinstance(node, BNode):

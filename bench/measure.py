@@ -11,14 +11,16 @@ import json
 import statistics
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from bench.servers import HOST, RunningServer
+from bench.servers import HOST, QUERY_TIMEOUT_S, RunningServer
 from bench.workload import HttpRequest, Item
 
-REQUEST_TIMEOUT_S = 120.0
+REQUEST_TIMEOUT_S = QUERY_TIMEOUT_S + 15.0  # the servers stop a query at QUERY_TIMEOUT_S; this is for the rest
+# A server may close an idle keep-alive connection: these mean "reconnect and send again", nothing more.
+_STALE_CONNECTION = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Samples:
     errors: list[str] = field(default_factory=list)
     wall_s: float = 0.0  # for bursts: the time from the first send to the last answer, summed over bursts
     spent_s: float = 0.0  # time spent on this pair, for the budget
+    timed_out: bool = False  # the client gave up waiting: the pair is not asked again
 
     def summary(self) -> dict[str, float | int | None]:
         latencies = self.latencies_s
@@ -38,6 +41,7 @@ class Samples:
             "p95_ms": percentile(latencies, 95) * 1000 if latencies else None,
             "mean_ms": statistics.fmean(latencies) * 1000 if latencies else None,
             "throughput_rps": len(latencies) / self.wall_s if self.wall_s and latencies else None,
+            "timed_out": self.timed_out,
         }
 
 
@@ -62,8 +66,9 @@ class Client:
         self._local = threading.local()
 
     def send(self, server: RunningServer, request: HttpRequest) -> Answer:
+        """Send and wait for the whole answer; a timeout is raised, never retried (the server may still be busy)."""
         path, body, headers = request.materialise()
-        for attempt in (1, 2):  # a server may close an idle keep-alive connection: reconnect once
+        for attempt in (1, 2):
             connection = self._connection(server.port, fresh=attempt == 2)
             try:
                 started = time.perf_counter()
@@ -71,10 +76,13 @@ class Client:
                 response = connection.getresponse()
                 payload = response.read()
                 return Answer(response.status, payload, time.perf_counter() - started)
-            except (OSError, http.client.HTTPException):
+            except _STALE_CONNECTION:
                 connection.close()
                 if attempt == 2:
                     raise
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                raise
         raise AssertionError("unreachable")
 
     def _connection(self, port: int, *, fresh: bool) -> http.client.HTTPConnection:
@@ -90,6 +98,10 @@ class Client:
 def _record(samples: Samples, client: Client, server: RunningServer, request: HttpRequest) -> None:
     try:
         answer = client.send(server, request)
+    except TimeoutError:
+        samples.timed_out = True
+        samples.errors.append(f"no answer within {REQUEST_TIMEOUT_S:.0f} s")
+        return
     except (OSError, http.client.HTTPException) as exc:
         samples.errors.append(f"{type(exc).__name__}: {exc}")
         return
@@ -97,24 +109,43 @@ def _record(samples: Samples, client: Client, server: RunningServer, request: Ht
         samples.latencies_s.append(answer.seconds)
     else:
         samples.errors.append(f"HTTP {answer.status}: {answer.body[:300].decode(errors='replace')}")
+        samples.timed_out = samples.timed_out or _hit_time_limit(answer)
 
 
-def check_answers(items: Sequence[Item], servers: Sequence[RunningServer], client: Client
-                  ) -> dict[str, dict[str, str]]:
-    """Warm every pair up once and note what each server answered: row count, or the error."""
-    seen: dict[str, dict[str, str]] = {}
+@dataclass
+class WarmUp:
+    """What each server answered to each item the first time (row counts, or the error), and which pairs
+    got no answer in time (they are not asked again)."""
+
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)
+    timed_out: set[tuple[str, str]] = field(default_factory=set)
+
+
+def warm_up(items: Sequence[Item], servers: Sequence[RunningServer], client: Client) -> WarmUp:
+    """Send every request once, and note the answers."""
+    result = WarmUp()
     for item in items:
         for server in servers:
             request = item.requests.get(server.spec.name)
             if request is None:
                 continue
+            answers = result.answers.setdefault(item.name, {})
             try:
                 answer = client.send(server, request)
+                answers[server.spec.name] = _describe(answer)
+                if answer.status != 200 and _hit_time_limit(answer):
+                    result.timed_out.add((item.name, server.spec.name))
+            except TimeoutError:
+                answers[server.spec.name] = f"no answer within {REQUEST_TIMEOUT_S:.0f} s"
+                result.timed_out.add((item.name, server.spec.name))
             except (OSError, http.client.HTTPException) as exc:
-                seen.setdefault(item.name, {})[server.spec.name] = f"error: {exc}"
-                continue
-            seen.setdefault(item.name, {})[server.spec.name] = _describe(answer)
-    return seen
+                answers[server.spec.name] = f"error: {exc}"
+    return result
+
+
+def _hit_time_limit(answer: Answer) -> bool:
+    """A failure that came after about the servers' time limit: the server stopped the query."""
+    return answer.seconds >= 0.9 * QUERY_TIMEOUT_S
 
 
 def _describe(answer: Answer) -> str:
@@ -137,17 +168,19 @@ def _rotated(servers: Sequence[RunningServer], turn: int) -> list[RunningServer]
 
 
 def measure_sequential(items: Sequence[Item], servers: Sequence[RunningServer], client: Client, *,
-                       iterations: int, budget_s: float, min_samples: int = 3) -> dict[tuple[str, str], Samples]:
-    """Concurrency 1: every item on every server, one request at a time, `iterations` rounds."""
+                       iterations: int, budget_s: float, min_samples: int = 3,
+                       skip: Collection[tuple[str, str]] = ()) -> dict[tuple[str, str], Samples]:
+    """Concurrency 1: every item on every server, one request at a time, `iterations` rounds; the pairs
+    (item, server) in `skip` are left out."""
     results: dict[tuple[str, str], Samples] = {}
     for turn in range(iterations):
         for item in items:
             for server in _rotated(servers, turn):
                 request = item.requests.get(server.spec.name)
-                if request is None:
+                if request is None or (item.name, server.spec.name) in skip:
                     continue
                 samples = results.setdefault((item.name, server.spec.name), Samples())
-                if samples.spent_s > budget_s and len(samples.latencies_s) >= min_samples:
+                if samples.timed_out or (samples.spent_s > budget_s and len(samples.latencies_s) >= min_samples):
                     continue
                 started = time.perf_counter()
                 _record(samples, client, server, request)
@@ -156,19 +189,20 @@ def measure_sequential(items: Sequence[Item], servers: Sequence[RunningServer], 
 
 
 def measure_concurrent(items: Sequence[Item], servers: Sequence[RunningServer], client: Client, *,
-                       bursts: int, concurrency: int, per_thread: int, budget_s: float
-                       ) -> dict[tuple[str, str], Samples]:
-    """Concurrency N: bursts of N threads each sending `per_thread` requests back to back."""
+                       bursts: int, concurrency: int, per_thread: int, budget_s: float,
+                       too_slow: Collection[tuple[str, str]] = ()) -> dict[tuple[str, str], Samples]:
+    """Concurrency N: bursts of N threads each sending `per_thread` requests back to back; the pairs
+    (item, server) in `too_slow` are left out."""
     results: dict[tuple[str, str], Samples] = {}
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="bench-client") as pool:
         for turn in range(bursts):
             for item in items:
                 for server in _rotated(servers, turn):
                     request = item.requests.get(server.spec.name)
-                    if request is None:
+                    if request is None or (item.name, server.spec.name) in too_slow:
                         continue
                     samples = results.setdefault((item.name, server.spec.name), Samples())
-                    if samples.spent_s > budget_s and samples.latencies_s:
+                    if samples.timed_out or (samples.spent_s > budget_s and samples.latencies_s):
                         continue
                     _burst(pool, samples, client, server, request, concurrency, per_thread)
     return results

@@ -18,6 +18,7 @@ import platform
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -28,7 +29,7 @@ from typing import Any
 
 from bench.errors import BenchError
 from bench.generate import DEFAULT_SEED
-from bench.measure import Client, check_answers, measure_concurrent, measure_sequential
+from bench.measure import Client, measure_concurrent, measure_sequential, warm_up
 from bench.prepare import prepare_scale
 from bench.report import markdown_scale, scale_record
 from bench.servers import embedded_spec, executable, server_specs, start_server
@@ -48,12 +49,15 @@ class Settings:
     concurrency: int
     per_thread: int
     budget_s: float
+    min_samples: int
+    burst_limit_s: float
     workers: tuple[int, ...]
     validate_up_to: int
     servers: tuple[str, ...]  # names to run; empty: all
     ready_timeout_s: float
     out: Path
     json_path: Path
+    append: bool
 
 
 def run_scale(scale: int, settings: Settings) -> dict[str, Any]:
@@ -72,19 +76,23 @@ def run_scale(scale: int, settings: Settings) -> dict[str, Any]:
             print(f"   {spec.name}: first answer after {server.startup_s:.2f} s", flush=True)
             servers.append(server)
         client = Client()
-        answers = check_answers(items, servers, client)
+        warmed = warm_up(items, servers, client)
         main_servers = [s for s in servers if not s.spec.throughput_only]
         print(f"   concurrency 1: {settings.iterations} rounds of {len(items)} items ...", flush=True)
         sequential = measure_sequential(items, main_servers, client, iterations=settings.iterations,
-                                        budget_s=settings.budget_s)
+                                        budget_s=settings.budget_s, min_samples=settings.min_samples,
+                                        skip=warmed.timed_out)
+        too_slow = {pair for pair, samples in sequential.items() if samples.timed_out or (
+            samples.latencies_s and statistics.median(samples.latencies_s) > settings.burst_limit_s)}
+        too_slow |= warmed.timed_out
         burst_items = [i for i in items if i.group in ("saved", "trivial", "entity")]
         print(f"   concurrency {settings.concurrency}: {settings.bursts} bursts per item ...", flush=True)
         concurrent = measure_concurrent(burst_items, servers, client, bursts=settings.bursts,
                                         concurrency=settings.concurrency, per_thread=settings.per_thread,
-                                        budget_s=settings.budget_s)
+                                        budget_s=settings.budget_s, too_slow=too_slow)
         for server in servers:
             server.stop()  # takes the last memory sample first
-        return scale_record(prepared, servers, items, answers, sequential, concurrent)
+        return scale_record(prepared, servers, items, warmed.answers, sequential, concurrent)
 
 
 def embedded_startups(settings: Settings) -> dict[str, float]:
@@ -134,6 +142,10 @@ def parse_settings(argv: Sequence[str] | None) -> Settings:
     parser.add_argument("--per-thread", type=int, default=2, help="requests each thread sends in a burst")
     parser.add_argument("--budget", type=float, default=6.0, dest="budget_s",
                         help="seconds per item, server and phase after which only the minimum samples are taken")
+    parser.add_argument("--min-samples", type=int, default=3,
+                        help="samples a pair gets at concurrency 1 even past its budget")
+    parser.add_argument("--burst-limit", type=float, default=10.0, dest="burst_limit_s",
+                        help="pairs slower than this (median seconds at concurrency 1) are not measured in bursts")
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 1],
                         help="kraeftgraf --workers to run: the first is measured everywhere, the others for "
                              "throughput at concurrency N")
@@ -146,13 +158,34 @@ def parse_settings(argv: Sequence[str] | None) -> Settings:
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="folder for data, builds, stores, logs")
     parser.add_argument("--json", type=Path, default=BENCH / "results" / "latest.json", dest="json_path",
                         help="where to write the JSON record")
+    parser.add_argument("--append", action="store_true",
+                        help="add these scales to the record in --json (replacing the same scales), not a new record")
     args = parser.parse_args(argv)
     if any(scale < 1 for scale in args.scales) or args.iterations < 1 or args.bursts < 1 or args.concurrency < 1:
         parser.error("--scales, --iterations, --bursts and --concurrency take numbers of 1 or more")
     return Settings(scales=tuple(args.scales), seed=args.seed, iterations=args.iterations, bursts=args.bursts,
                     concurrency=args.concurrency, per_thread=args.per_thread, budget_s=args.budget_s,
+                    min_samples=args.min_samples, burst_limit_s=args.burst_limit_s,
                     workers=tuple(args.workers), validate_up_to=args.validate_up_to, servers=tuple(args.servers),
-                    ready_timeout_s=args.ready_timeout_s, out=args.out, json_path=args.json_path)
+                    ready_timeout_s=args.ready_timeout_s, out=args.out, json_path=args.json_path,
+                    append=args.append)
+
+
+def _previous_record(settings: Settings) -> dict[str, Any]:
+    """With --append: the record already in --json (empty otherwise)."""
+    if not settings.append or not settings.json_path.is_file():
+        return {}
+    previous: dict[str, Any] = json.loads(settings.json_path.read_text(encoding="utf-8"))
+    return previous
+
+
+def _earlier_scales(settings: Settings, previous: dict[str, Any]) -> list[dict[str, Any]]:
+    """The scales already in the previous record that this run does not measure again."""
+    kept = [s for s in previous.get("scales", []) if s["scale"] not in settings.scales]
+    for kept_scale in kept:  # each scale keeps the machine and settings it was measured with
+        kept_scale.setdefault("machine", previous.get("machine"))
+        kept_scale.setdefault("settings", previous.get("settings"))
+    return kept
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -167,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _interrupt)
     record: dict[str, Any] = {"machine": machine(), "settings": {
         k: (str(v) if isinstance(v, Path) else v) for k, v in vars(settings).items()}, "scales": []}
+    previous = _previous_record(settings)
+    earlier = _earlier_scales(settings, previous)
     started = time.time()
     try:
         if not settings.servers or "kraeftgraf" in settings.servers:
@@ -185,6 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:  # what was measured is kept, also when a later scale fails
         record["machine"]["load_average_at_end"] = os.getloadavg()
         record["duration_s"] = time.time() - started
+        if "embedded_startup" in previous:
+            record.setdefault("embedded_startup", previous["embedded_startup"])
+        record["scales"] = sorted([*earlier, *record["scales"]], key=lambda measured: measured["scale"])
         settings.json_path.parent.mkdir(parents=True, exist_ok=True)
         settings.json_path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"\nbench.run: wrote {settings.json_path} ({record['duration_s']:.0f} s)")

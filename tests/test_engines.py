@@ -170,3 +170,17 @@ def test_serve_with_a_remote_backend_answers_saved_queries_like_the_embedded_eng
         service = "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
         refused = httpx.get(f"{server.url}/sparql", params={"query": service})
         assert refused.status_code == 400
+
+
+def test_query_command_can_ask_a_remote_endpoint(
+    remote: QueryEngine, oxigraph_server: str, reference: RdflibEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kraeftgraf.cli import main
+
+    query = next(q for q in QUERIES if q.name == "plans-and-documents")
+    expected = run_saved_query(query, reference)
+    assert main(["query", query.name, "--endpoint", f"{oxigraph_server}/query", "--format", "json"]) == 0
+    import json
+
+    answer = json.loads(capsys.readouterr().out)
+    assert len(answer["results"]["bindings"]) == len(expected.rows)

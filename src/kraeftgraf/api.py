@@ -117,9 +117,20 @@ class KnowledgeGraph:
         return Rows(self.engine.query(with_prefixes(text)))
 
 
-def open(paths: Sequence[Path] | None = None, *, queries: Path | None = None) -> KnowledgeGraph:
-    """Load, infer and validate the data once (default: the embedded data); refuses data that does not conform."""
+def open(paths: Sequence[Path] | None = None, *, queries: Path | None = None,
+         endpoint: str | None = None, graph: str | None = None) -> KnowledgeGraph:
+    """Load, infer and validate the data once (default: the embedded data); refuses data that does not conform.
+
+    With `endpoint`, queries go to that remote SPARQL endpoint instead, where `kraeftgraf publish` put
+    the validated data (in the named graph `graph`, by default the dataset IRI).
+    """
     from .pipeline import build
+
+    if endpoint is not None:
+        from .engine_remote import RemoteEngine
+        from .publish import DEFAULT_GRAPH
+
+        return KnowledgeGraph(RemoteEngine(endpoint, graph=graph or DEFAULT_GRAPH), load_queries(queries))
 
     built = build(paths).require_valid()
     return KnowledgeGraph(RdflibEngine(built.dataset), load_queries(queries))

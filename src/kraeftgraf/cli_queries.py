@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pyparsing import ParseBaseException
 
-from .engine import QueryResult
+from .engine import QueryEngine, QueryResult
 from .errors import KraeftgrafError, SparqlSyntaxError
 
 EXIT_OK = 0
@@ -42,6 +42,19 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 def _add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", action="append", type=Path, default=None, metavar="PATH",
                         help="data file or folder to query (repeatable; default: the embedded data/ttl)")
+    parser.add_argument("--endpoint", metavar="URL", default=None,
+                        help="ask a remote SPARQL endpoint holding the published data (see `kraeftgraf publish`)")
+    parser.add_argument("--graph", metavar="IRI", default=None,
+                        help="with --endpoint: the named graph `kraeftgraf publish` wrote (default: the dataset IRI)")
+
+
+def _engine(args: argparse.Namespace) -> "QueryEngine":
+    """The remote endpoint given with --endpoint, else the (embedded or --data) dataset, built and validated."""
+    from .api import open as open_graph
+
+    if args.endpoint and args.data:
+        raise KraeftgrafError("Give --data or --endpoint, not both.")
+    return open_graph(args.data, endpoint=args.endpoint, graph=args.graph).engine
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -57,10 +70,9 @@ def _list_queries(args: argparse.Namespace) -> int:
 
     queries = load_queries()
     if args.catalogue:
-        from .api import open as open_graph
         from .catalogue import render_catalogue
 
-        sys.stdout.write(render_catalogue(list(queries.values()), open_graph(args.data).engine))
+        sys.stdout.write(render_catalogue(list(queries.values()), _engine(args)))
         return EXIT_OK
     if args.format == "json":
         import json
@@ -79,20 +91,18 @@ def _list_queries(args: argparse.Namespace) -> int:
 
 
 def _run_query(args: argparse.Namespace) -> int:
-    from .api import open as open_graph
     from .queries import get_query, load_queries, run_saved_query
 
     query = get_query(args.name, load_queries())  # before the slow build: a typo fails fast
     values = _parse_params(query.name, args.param)
     for name in values:
         query.parameter(name)
-    result = run_saved_query(query, open_graph(args.data).engine, values)
+    result = run_saved_query(query, _engine(args), values)
     _write(result, args)
     return EXIT_OK
 
 
 def _run_sparql(args: argparse.Namespace) -> int:
-    from .api import open as open_graph
     from .queries import with_prefixes
 
     where = "standard input" if args.file == "-" else args.file
@@ -103,7 +113,7 @@ def _run_sparql(args: argparse.Namespace) -> int:
             text = Path(args.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise KraeftgrafError(f"{args.file}: cannot read the query: {exc}") from exc
-    engine = open_graph(args.data).engine
+    engine = _engine(args)
     full_text = with_prefixes(text)
     try:
         result = engine.query(full_text)

@@ -7,7 +7,7 @@ from typing import Any
 
 from .endpoint_workers import Answer, WorkerContext
 from .engine import DatasetSelection, QueryResult
-from .errors import NotAcceptableError, ResultTooLargeError
+from .errors import NotAcceptableError, ResultTooLargeError, SparqlSyntaxError
 from .formats import serialize
 from .namespaces import PREFIXES
 from .pages_entity import describe_entity, entity_graph, label_index, render_entity
@@ -39,9 +39,16 @@ class SparqlJob:
     accept: str | None
 
     def run(self, context: WorkerContext) -> Answer:
-        inspected = inspect_query(self.query, graphs=context.graphs, dataset=self.dataset)
+        inspected = inspect_query(self.query, graphs=context.graphs, dataset=self.dataset,
+                                  engine_checks_syntax=context.engine.checks_syntax)
         format_name = result_format(self.accept, inspected.form)  # 406 before the work, not after
-        result = context.engine.query(with_prefixes(self.query), dataset=self.dataset)
+        try:
+            result = context.engine.query(with_prefixes(self.query), dataset=self.dataset)
+        except SparqlSyntaxError:
+            # rare, so worth rdflib's slow parser: it names the line and column as the author wrote them,
+            # and tells an update from a typo
+            inspect_query(self.query, graphs=context.graphs, dataset=self.dataset)
+            raise
         return answer(result, format_name, context.max_rows)
 
 
@@ -54,7 +61,8 @@ class SavedQueryJob:
     accept: str | None
 
     def run(self, context: WorkerContext) -> Answer:
-        form = inspect_query(self.query.sparql, graphs=context.graphs).form
+        form = inspect_query(self.query.sparql, graphs=context.graphs,
+                             engine_checks_syntax=context.engine.checks_syntax).form
         format_name = result_format(self.accept, form)
         result = run_saved_query(self.query, context.engine, dict(self.values))
         return answer(result, format_name, context.max_rows)

@@ -37,6 +37,9 @@ class QueryEngine(Protocol):
     """Answers SPARQL 1.1 queries over one dataset; parameters are bound as values, never spliced in."""
 
     name: str
+    # True when the engine parses each query strictly itself and raises SparqlSyntaxError for a bad one,
+    # so that the endpoint need not parse it first (it still looks for SERVICE and FROM).
+    checks_syntax: bool
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
               dataset: DatasetSelection | None = None) -> QueryResult:
@@ -48,6 +51,7 @@ class RdflibEngine:
     """The reference engine: rdflib's SPARQL over an in-memory Dataset (union of named graphs)."""
 
     name = "rdflib"
+    checks_syntax = False  # it parses, but the endpoint's inspection gives the better message first
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset

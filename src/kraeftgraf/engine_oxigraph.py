@@ -9,6 +9,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from .engine import DatasetSelection, QueryResult, query_form, with_inline_values
+from .errors import SparqlSyntaxError
 
 _FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
 _XSD_STRING = str(XSD.string)
@@ -19,6 +20,7 @@ class OxigraphEngine:
     """Answers the same queries as RdflibEngine, from pyoxigraph's Rust SPARQL engine."""
 
     name = "oxigraph"
+    checks_syntax = True
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
@@ -43,7 +45,10 @@ class OxigraphEngine:
         if dataset is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph()
             options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
-        answer = self.store.query(sparql, **options)  # type: ignore[arg-type]
+        try:
+            answer = self.store.query(sparql, **options)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise SparqlSyntaxError("query", str(exc)) from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form="ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):

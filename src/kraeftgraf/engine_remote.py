@@ -19,6 +19,7 @@ class RemoteEngine:
     """
 
     name = "remote"
+    checks_syntax = False  # the remote store may accept extensions or fetch FROM graphs: inspect every query
 
     def __init__(self, url: str, *, graph: str | None = None, timeout: float = 30.0) -> None:
         self.url = url

@@ -170,11 +170,20 @@ def parameter_choices(param: Parameter, engine: QueryEngine) -> list[Choice]:
     return _instances(engine, param.of_class)
 
 
+_FIRST_CODE_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
+
+
 def with_prefixes(sparql: str) -> str:
-    """The query with a PREFIX line in front for every project prefix (kg:, id:, ...) it does not declare itself."""
+    """The query with a PREFIX declaration for every project prefix (kg:, id:, ...) it does not declare itself.
+
+    They go in front of its first line of code, so that the line numbers of syntax errors stay those the
+    author sees and comment lines stay whole.
+    """
     declared = set(re.findall(r"(?i)\bPREFIX\s+([\w-]*):", sparql))
-    missing = [f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items() if name not in declared]
-    return "".join(missing) + sparql
+    missing = "".join(f"PREFIX {name}: <{iri}> " for name, iri in PREFIXES.items() if name not in declared)
+    first_code = _FIRST_CODE_LINE.search(sparql)
+    at = first_code.start() if first_code else len(sparql)
+    return sparql[:at] + missing + sparql[at:]
 
 
 def _integer(raw: ParamValue) -> int | None:

@@ -1,12 +1,15 @@
 """What a query sent to the public endpoint may not do: change data, call other services, read other sources.
 
 Two layers. `inspect_query` parses each query and refuses updates, SERVICE and FROM / FROM NAMED outside the
-dataset with a reason the client can act on. `seal_process` then makes the worker process that runs queries
+dataset with a reason the client can act on. For an engine that parses strictly itself (Oxigraph), a query
+in which the letters of SERVICE and FROM appear only in comment lines cannot use either, so it skips
+rdflib's slow parser; the engine then reports its syntax errors. `seal_process` then makes the worker process that runs queries
 unable to open network connections, read files outside Python's own installation or start programs, so that
 even a path the inspection missed leads nowhere.
 """
 
 import os
+import re
 import socket
 import sys
 from collections.abc import Iterator
@@ -21,7 +24,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
-from .engine import DatasetSelection, QueryForm
+from .engine import DatasetSelection, QueryForm, query_form, without_comment_lines
 from .errors import QueryRefusedError, SparqlSyntaxError
 from .namespaces import PREFIXES
 
@@ -32,6 +35,10 @@ _UPDATE_NAMES = {
     "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
     "Modify": "DELETE/INSERT"}
 _INSPECTED_KEEP = 256  # distinct query texts each worker remembers (saved queries repeat)
+# Oxigraph reads keywords only as written (codepoint escapes count only inside strings), and a line whose
+# first character is '#' is a comment or inside a string, never code. So without these letters elsewhere,
+# the query has no SERVICE and no FROM.
+_NEEDS_PARSING = re.compile(r"service|from", re.IGNORECASE)
 
 # Audit events that reach outside the process: the network, other programs.
 _OUTBOUND_EVENTS = frozenset({
@@ -51,10 +58,15 @@ class InspectedQuery:
     from_named_graphs: tuple[str, ...]
 
 
-def inspect_query(text: str, *, graphs: frozenset[str],
-                  dataset: DatasetSelection | None = None) -> InspectedQuery:
-    """The query's form; SparqlSyntaxError or QueryRefusedError saying why it will not run."""
-    inspected = _inspect(text)
+def inspect_query(text: str, *, graphs: frozenset[str], dataset: DatasetSelection | None = None,
+                  engine_checks_syntax: bool = False) -> InspectedQuery:
+    """The query's form; SparqlSyntaxError or QueryRefusedError saying why it will not run.
+
+    With `engine_checks_syntax`, a query that cannot name SERVICE or FROM is not parsed here: the engine
+    that runs it reports its syntax errors.
+    """
+    inspected = _screen(text) if engine_checks_syntax else None
+    inspected = inspected or _inspect(text)
     requested = [*inspected.from_graphs, *inspected.from_named_graphs]
     if dataset is not None:
         requested += [*dataset.default_graphs, *dataset.named_graphs]
@@ -65,6 +77,16 @@ def inspect_query(text: str, *, graphs: frozenset[str],
                 "Name one of the graphs that the service description (GET /sparql) lists, or leave out "
                 "FROM to query them all.")
     return inspected
+
+
+def _screen(text: str) -> InspectedQuery | None:
+    """The form of a query without SERVICE and FROM, read from its opening keyword; None when unsure."""
+    if _NEEDS_PARSING.search(without_comment_lines(text)):
+        return None
+    try:
+        return InspectedQuery(form=query_form(text), from_graphs=(), from_named_graphs=())
+    except ValueError:  # an update or no query at all: the parser says which
+        return None
 
 
 @lru_cache(maxsize=_INSPECTED_KEEP)

@@ -25,8 +25,8 @@ def _data(*extra: object) -> Graph:
 def _about_the_data(graph: Graph, ontology: Graph) -> set[tuple[object, object, object]]:
     """Triples whose subject is not a class or property of the ontology (the ABox)."""
     schema_terms = {s for s in ontology.subjects() if isinstance(s, URIRef) and "/vocab#" in str(s)}
-    schema_terms |= {s for s in ontology.subjects(RDF.type, None)
-                     if str(s).startswith(("http://www.w3.org/", "http://purl.org/"))}
+    schema_terms |= {s for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef)
+                     and str(s).startswith(("http://www.w3.org/", "http://purl.org/"))}
     return {t for t in graph if t[0] not in schema_terms and not str(t[0]).startswith("http://www.w3.org/")
             and not str(t[0]).startswith("http://purl.org/")}
 

@@ -40,6 +40,7 @@ def test_every_theme_and_status_concept_has_danish_and_english_labels() -> None:
         concepts = set(graph.subjects(SKOS.inScheme, scheme))
         assert concepts, scheme
         for concept in concepts:
+            assert isinstance(concept, URIRef), concept
             assert (concept, RDF.type, cls) in graph
             assert {"da", "en"} <= _languages(graph, concept, SKOS.prefLabel), concept
 

@@ -169,3 +169,42 @@ def test_a_sealed_process_makes_rdflib_refuse_to_load_unknown_from_graphs() -> N
     assert done.returncode == 0, done.stderr
     assert "rows: 0" in done.stdout or "error:" in done.stdout
     assert "root:" not in done.stdout + done.stderr
+
+
+# An engine that parses strictly itself (Oxigraph) skips rdflib's parser where SERVICE and FROM cannot occur.
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { sErViCe <http://example.org/sparql> { ?s ?p ?o } }",
+    "# a comment line first\nSELECT * WHERE { ?s ?p ?o . SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o } # a trailing comment\n; SERVICE",
+])
+def test_an_engine_that_checks_syntax_still_has_service_refused(query: str) -> None:
+    with pytest.raises((QueryRefusedError, SparqlSyntaxError)):
+        inspect_query(query, graphs=GRAPHS, engine_checks_syntax=True)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    "select * from named <http://127.0.0.1:9/data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
+])
+def test_an_engine_that_checks_syntax_still_has_outside_graphs_refused(query: str) -> None:
+    with pytest.raises(QueryRefusedError, match="is not a graph of this dataset"):
+        inspect_query(query, graphs=GRAPHS, engine_checks_syntax=True)
+
+
+def test_an_update_is_refused_as_read_only_for_an_engine_that_checks_syntax_too() -> None:
+    with pytest.raises(QueryRefusedError, match="read-only"):
+        inspect_query("INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }", graphs=GRAPHS,
+                      engine_checks_syntax=True)
+
+
+def test_without_service_or_from_the_syntax_is_left_to_the_engine_that_checks_it() -> None:
+    broken = "# SERVICE and FROM in a comment line are no code\nSELECT * WHERE { ?s ?p }"
+    assert inspect_query(broken, graphs=GRAPHS, engine_checks_syntax=True).form == "SELECT"
+    with pytest.raises(SparqlSyntaxError):  # the reference engine's parser is always asked
+        inspect_query(broken, graphs=GRAPHS)
+
+
+def test_a_word_that_might_be_service_or_from_makes_the_query_parsed_after_all() -> None:
+    with pytest.raises(SparqlSyntaxError):  # the trailing comment is not a comment line: parse, to be sure
+        inspect_query("SELECT * WHERE { ?s ?p } # from here", graphs=GRAPHS, engine_checks_syntax=True)

@@ -1,6 +1,7 @@
 """The endpoint's limits: query length, body size, result rows, memory; CORS; malformed input is never a 500."""
 
 import json
+import socket
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -149,6 +150,23 @@ def test_queries_rdflib_cannot_evaluate_are_4xx_not_500(client: TestClient) -> N
     assert response.status_code < 500
 
 
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "select * where {{ ?s ?p ?o OPTIONAL {{ service silent <{url}> {{ ?s ?q ?r }} }} }}",
+    "# a comment line\nASK {{ {{ SELECT * WHERE {{ SeRvIcE <{url}> {{ ?s ?p ?o }} }} }} }}",
+])
+def test_the_default_engine_never_calls_a_service_even_one_that_listens(client: TestClient, template: str) -> None:
+    # Oxigraph, unlike rdflib, has its own HTTP client for SERVICE, out of reach of the sealed process's hook.
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(0.5)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        response = client.get("/sparql", params={"query": template.format(url=url)})
+        assert response.status_code == 400, response.text
+        assert "does not call other SPARQL services" in response.text
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
 def test_settings_come_from_defaults_then_environment_then_options() -> None:
     environment = {"KRAEFTGRAF_TIMEOUT": "2.5", "KRAEFTGRAF_MAX_ROWS": "100",
                    "KRAEFTGRAF_CORS_ORIGINS": "https://a.example, https://b.example"}
@@ -171,7 +189,7 @@ def test_the_defaults_are_documented_as_the_issue_asks() -> None:
     assert defaults["--timeout"] == 10.0
     assert json.dumps(sorted(defaults)) == json.dumps(sorted([
         "--timeout", "--max-query-length", "--max-rows", "--max-body", "--workers", "--memory-limit-mb",
-        "--cors-origins"]))
+        "--cors-origins", "--cache-mb"]))
 
 
 def test_a_refused_request_still_tells_a_page_on_another_origin_why(client: TestClient) -> None:

@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from kraeftgraf import resources
 from kraeftgraf.pipeline import BuiltDataset, build
+from kraeftgraf.store import load_graph
 
 from .conftest import TESTS
 
@@ -46,3 +48,28 @@ def test_broken_data_is_refused_with_the_expected_message_naming_the_file(path: 
 
 def test_reference_data_alone_conforms() -> None:
     assert build(REFERENCE).report.conforms
+
+
+SPARQL_CHECKED = [p for p in BROKEN if p.name.startswith(("sparql-", "hygiene-"))]
+
+
+@pytest.mark.parametrize("path", SPARQL_CHECKED, ids=[p.stem for p in SPARQL_CHECKED])
+def test_oxigraph_finds_what_pyshacl_finds_for_the_sparql_constraints(path: Path) -> None:
+    # The dataset-wide SHACL-SPARQL checks run in Oxigraph for speed; pyshacl over the whole shapes
+    # file is the reference they must agree with.
+    import pyshacl
+    from rdflib.namespace import SH
+
+    built = build([*REFERENCE, path])
+    data = Graph()
+    for s, p, o, _ in built.dataset.quads((None, None, None, None)):
+        data.add((s, p, o))
+    shapes = load_graph(resources.shapes_files())
+    _conforms, reference, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
+
+    def found(report: Graph) -> set[tuple[str, str]]:
+        return {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.value)))
+                for r in report.subjects(SH.sourceConstraintComponent, SH.SPARQLConstraintComponent)}
+
+    assert found(reference)  # the file breaks a SPARQL constraint
+    assert found(built.report.graph) == found(reference)

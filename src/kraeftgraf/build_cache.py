@@ -17,18 +17,20 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kraeftgraf"
 
 
+def content_version(inputs: Sequence[Path]) -> str:
+    """A digest of the input files' names and bytes and of this program's version: equal only for equal data."""
+    digest = hashlib.sha256(f"kraeftgraf {__version__}\n".encode())
+    for path in inputs:
+        digest.update(f"{path.name}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 class BuildCache:
     """Stores the inferred dataset of a build that passed validation; any changed input byte misses."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or default_cache_dir()
-
-    def key(self, inputs: Sequence[Path]) -> str:
-        digest = hashlib.sha256(f"kraeftgraf {__version__}\n".encode())
-        for path in inputs:
-            digest.update(f"{path.name}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        return digest.hexdigest()
 
     def load(self, key: str) -> Dataset | None:
         path = self.folder / f"{key}.nq"

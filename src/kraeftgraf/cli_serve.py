@@ -49,6 +49,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     serve.add_argument("--cors-origins", metavar="ORIGINS",
                        help="origins whose web pages may query, separated by commas; * for any, '' for none "
                             f"(default: {','.join(defaults.cors_origins)})")
+    serve.add_argument("--cache-mb", type=int, metavar="MB",
+                       help="memory for answers kept for repeated requests, with ETags; 0 keeps none "
+                            f"(default: {defaults.cache_mb}; never with --backend, whose data may change)")
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], default="info")
     serve.set_defaults(command=_serve)
 
@@ -63,7 +66,7 @@ def _serve(args: argparse.Namespace) -> int:
     cors = None if args.cors_origins is None else [o.strip() for o in args.cors_origins.split(",") if o.strip()]
     settings = settings_from(timeout=args.timeout, max_query_length=args.max_query_length, max_rows=args.max_rows,
                              max_body=args.max_body, workers=args.workers, memory_limit_mb=args.memory_limit_mb,
-                             cors_origins=cors)
+                             cors_origins=cors, cache_mb=args.cache_mb)
     if sum(map(bool, (args.data, args.paths, args.backend))) > 1:
         raise KraeftgrafError("Give curated data as PATH arguments, other RDF files with --data, or a remote "
                               "endpoint with --backend: one of them.")

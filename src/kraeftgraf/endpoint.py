@@ -17,6 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
+from .endpoint_cache import matches
 from .endpoint_errors import HttpProblem, problem_for
 from .endpoint_jobs import EntityJob, SparqlJob
 from .endpoint_saved import add_saved_query_routes
@@ -71,9 +72,23 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
 
 
 async def _run_job(request: Request, job: Job) -> Response:
+    """The job's answer: kept from an earlier request when the cache has it, or 304 when the client has it."""
     service: EndpointService = request.app.state.service
-    answer = await service.pool.run(job)
-    return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+    etag = service.answers.etag(job)
+    if etag is None:
+        answer = await service.pool.run(job)
+        return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+    headers = {"Vary": "Accept"}
+    if request.method in ("GET", "HEAD"):  # a conditional POST would be answered 412, not 304 (RFC 9110)
+        # no-cache: a browser or proxy may keep the answer, but asks each time whether it is still current
+        headers.update({"ETag": etag, "Cache-Control": "no-cache"})
+        if matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+    kept = service.answers.get(etag)
+    if kept is None:
+        kept = await service.pool.run(job)  # a failure raises: only answers are kept
+        service.answers.put(etag, kept)
+    return Response(kept.body, media_type=kept.media_type, headers=headers)
 
 
 def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:

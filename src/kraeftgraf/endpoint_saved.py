@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from .endpoint_service import EndpointService
 
 API_TAG = "saved queries"
-_CATALOGUE = "catalogue"
 _SCHEMAS: Mapping[str, dict[str, Any]] = {
     "iri": {"type": "string", "format": "iri"},
     "string": {"type": "string"},
@@ -33,10 +32,7 @@ def add_saved_query_routes(app: FastAPI, service: "EndpointService",
                          "each parameter offers), in Danish and English.",
              response_class=Response, responses={200: {"content": {"application/json": {}}}})
     async def list_queries(request: Request) -> Response:
-        if _CATALOGUE not in service.cache:
-            service.cache[_CATALOGUE] = await service.pool.run(CatalogueJob(tuple(service.queries.values())))
-        answer = service.cache[_CATALOGUE]
-        return Response(answer.body, media_type=answer.media_type)
+        return await run(request, CatalogueJob(tuple(service.queries.values())))
 
     for query in service.queries.values():
         app.add_api_route(

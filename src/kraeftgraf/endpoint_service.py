@@ -1,5 +1,7 @@
 """What the HTTP app serves: a loaded dataset behind a pool of query workers, the saved queries, the ontology."""
 
+import gc
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -7,6 +9,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from . import resources
+from .build_cache import content_version
+from .endpoint_cache import AnswerCache
 from .endpoint_jobs import WarmUpJob
 from .endpoint_settings import EndpointSettings
 from .endpoint_workers import Answer, WorkerContext, WorkerPool
@@ -14,7 +18,7 @@ from .engine import QueryEngine, RdflibEngine
 from .errors import SettingError
 from .protocol import DatasetSummary
 from .queries import SavedQuery, load_queries
-from .store import load_dataset, load_graph
+from .store import expand_paths, load_dataset, load_graph
 
 
 @dataclass
@@ -26,7 +30,8 @@ class EndpointService:
     summary: DatasetSummary
     queries: Mapping[str, SavedQuery]
     ontology: Graph
-    cache: dict[str, Answer] = field(default_factory=dict)  # answers that never change while serving
+    answers: AnswerCache
+    cache: dict[str, Answer] = field(default_factory=dict)  # pages built here that never change while serving
 
     def close(self) -> None:
         """Stop the workers."""
@@ -48,12 +53,17 @@ def embedded_engine(dataset: Dataset, name: str) -> QueryEngine:
 
 
 def start_service(dataset: Dataset, *, settings: EndpointSettings, origin: str,
-                  queries: Mapping[str, SavedQuery] | None = None, engine: str = "oxigraph") -> EndpointService:
-    """Fork the query workers over the dataset; call it before the server starts any thread."""
+                  queries: Mapping[str, SavedQuery] | None = None, engine: str = "oxigraph",
+                  version: str | None = None) -> EndpointService:
+    """Fork the query workers over the dataset; call it before the server starts any thread.
+
+    `version` names the dataset's content for answer caching and ETags (a digest of it by default).
+    """
     summary = summarize(dataset, origin=f"{origin}; answered by the {engine} engine")
     context = WorkerContext(engine=embedded_engine(dataset, engine), graphs=frozenset(summary.graphs),
                             max_rows=settings.max_rows)
-    return _start(context, summary, settings=settings, queries=queries)
+    version = f"{engine}:{version or dataset_digest(dataset)}"
+    return _start(context, summary, settings=settings, queries=queries, version=version)
 
 
 def start_remote(url: str, *, graph: str, settings: EndpointSettings) -> EndpointService:
@@ -65,11 +75,12 @@ def start_remote(url: str, *, graph: str, settings: EndpointSettings) -> Endpoin
     summary = DatasetSummary(graphs={graph: triples}, triples=triples,
                              origin=f"the graph <{graph}> of the remote SPARQL endpoint {url}")
     context = WorkerContext(engine=engine, graphs=frozenset(summary.graphs), max_rows=settings.max_rows, backend=url)
-    return _start(context, summary, settings=settings, queries=None)
+    return _start(context, summary, settings=settings, queries=None, version=None)  # its data may change
 
 
 def _start(context: WorkerContext, summary: DatasetSummary, *, settings: EndpointSettings,
-           queries: Mapping[str, SavedQuery] | None) -> EndpointService:
+           queries: Mapping[str, SavedQuery] | None, version: str | None) -> EndpointService:
+    gc.collect()  # before the fork: what the loading left behind is not copied into every worker
     pool = WorkerPool(context, workers=settings.workers, timeout=settings.timeout,
                       memory_limit_mb=settings.memory_limit_mb)
     pool.start(warm_up=[WarmUpJob()])
@@ -77,6 +88,7 @@ def _start(context: WorkerContext, summary: DatasetSummary, *, settings: Endpoin
         pool=pool, settings=settings, summary=summary,
         queries=queries if queries is not None else load_queries(),
         ontology=load_graph(resources.ontology_files()),
+        answers=AnswerCache(version if settings.cache_mb else None, max_bytes=settings.cache_mb * 1024 * 1024),
     )
 
 
@@ -93,18 +105,36 @@ def start_built(paths: Sequence[Path] | None, *, settings: EndpointSettings,
     where = "the embedded data" if paths is None else ", ".join(str(p) for p in paths)
     return start_service(built.dataset, settings=settings,
                          origin=f"{where} ({len(built.data_files)} files) with the kraeftgraf ontology and its OWL RL "
-                                "inferences, validated against the kraeftgraf shapes", engine=engine)
+                                "inferences, validated against the kraeftgraf shapes", engine=engine,
+                         version=built.version)
 
 
 def start_files(files: Sequence[Path], *, settings: EndpointSettings, engine: str = "oxigraph") -> EndpointService:
     """RDF files served as they are (TriG and N-Quads keep their named graphs), behind started query workers."""
     names = ", ".join(str(f) for f in files)
-    return start_service(load_dataset(files), settings=settings,
-                         origin=f"{names} as they are, without the project's ontology, inference or shapes "
-                                "(nothing was validated)", engine=engine)
+    origin = (f"{names} as they are, without the project's ontology, inference or shapes (nothing was validated); "
+              f"answered by the {engine} engine")
+    if engine != "oxigraph":
+        dataset = load_dataset(files)  # first: it names a file that cannot be read
+        return start_service(dataset, settings=settings, origin=origin, engine=engine,
+                             version=content_version(expand_paths(files)))
+    from .engine_oxigraph import OxigraphEngine
+
+    loaded = OxigraphEngine.from_files(files)  # straight into the store: no rdflib copy of a large file
+    version = f"{engine}:{content_version(expand_paths(files))}"
+    sizes = loaded.graph_sizes()
+    summary = DatasetSummary(graphs=sizes, triples=len(loaded.store), origin=origin)
+    context = WorkerContext(engine=loaded, graphs=frozenset(sizes), max_rows=settings.max_rows)
+    return _start(context, summary, settings=settings, queries=None, version=version)
 
 
 def summarize(dataset: Dataset, *, origin: str) -> DatasetSummary:
     """The dataset's named graphs with their sizes (the default graph too when it holds triples)."""
     graphs = {str(graph.identifier): len(graph) for graph in dataset.graphs() if len(graph) > 0}
     return DatasetSummary(graphs=graphs, triples=len(dataset), origin=origin)
+
+
+def dataset_digest(dataset: Dataset) -> str:
+    """A digest of the dataset's quads, in a sorted N-Quads form, for a dataset that comes with no files."""
+    lines = sorted(" ".join(term.n3() for term in quad if term is not None) for quad in dataset.quads())
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -19,11 +19,14 @@ class EndpointSettings:
     workers: int = 2  # queries that run at the same time, each in its own process
     memory_limit_mb: int = 1024  # memory a worker may take beyond the loaded dataset
     cors_origins: tuple[str, ...] = ("*",)  # origins whose pages may call the endpoint; () for none
+    cache_mb: int = 64  # answers kept for repeated requests (the data changes only on rebuild); 0 for none
 
     def __post_init__(self) -> None:
         for name in ("timeout", "max_query_length", "max_rows", "max_body", "workers", "memory_limit_mb"):
             if getattr(self, name) <= 0:
                 raise SettingError(name, str(getattr(self, name)), "a number above 0")
+        if self.cache_mb < 0:
+            raise SettingError("cache_mb", str(self.cache_mb), "0 (keep no answers) or more megabytes")
 
 
 ENVIRONMENT_PREFIX = "KRAEFTGRAF_"

@@ -8,7 +8,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from . import resources
-from .build_cache import BuildCache
+from .build_cache import BuildCache, content_version
 from .errors import ValidationFailedError
 from .inference import expand
 from .namespaces import ID
@@ -25,6 +25,7 @@ class BuiltDataset:
     dataset: Dataset
     report: ValidationReport
     data_files: list[Path]
+    version: str  # a digest of every input and of the program: equal versions hold equal data
 
     def require_valid(self) -> "BuiltDataset":
         """This dataset, or ValidationFailedError when it does not conform to the shapes."""
@@ -46,10 +47,11 @@ def build(
     """
     data_files = expand_paths(data_paths if data_paths is not None else resources.data_files())
     shapes_files = list(shapes_paths if shapes_paths is not None else resources.shapes_files())
-    key = cache.key([*resources.ontology_files(), *shapes_files, *data_files]) if cache else ""
+    key = content_version([*resources.ontology_files(), *shapes_files, *data_files])
     cached = cache.load(key) if cache else None
     if cached is not None:
-        return BuiltDataset(dataset=cached, report=ValidationReport(conforms=True), data_files=data_files)
+        return BuiltDataset(dataset=cached, report=ValidationReport(conforms=True), data_files=data_files,
+                            version=key)
     dataset = load_dataset([*resources.ontology_files(), *data_files])
     ontology = _union(dataset, [graph_name(p) for p in resources.ontology_files()])
     data = _union(dataset, [graph_name(p) for p in data_files])
@@ -64,7 +66,7 @@ def build(
     report = validate(everything, shapes=shapes, locations=_locations(dataset, data_files))
     if cache and report.conforms:
         cache.store(key, dataset)
-    return BuiltDataset(dataset=dataset, report=report, data_files=data_files)
+    return BuiltDataset(dataset=dataset, report=report, data_files=data_files, version=key)
 
 
 def _union(dataset: Dataset, names: Sequence[URIRef]) -> Graph:

@@ -3,9 +3,10 @@
 Two layers. `inspect_query` parses each query and refuses updates, SERVICE and FROM / FROM NAMED outside the
 dataset with a reason the client can act on. For an engine that parses strictly itself (Oxigraph), a query
 in which the letters of SERVICE and FROM appear only in comment lines cannot use either, so it skips
-rdflib's slow parser; the engine then reports its syntax errors. `seal_process` then makes the worker process that runs queries
-unable to open network connections, read files outside Python's own installation or start programs, so that
-even a path the inspection missed leads nowhere.
+rdflib's slow parser; the engine then reports its syntax errors. `seal_process` then makes the worker
+process that runs queries unable to open network connections, read files outside Python's own installation
+or start programs, so that even a path the inspection missed leads nowhere (for rdflib: Oxigraph's own
+HTTP client for SERVICE is beyond the reach of Python's audit hooks, so the inspection is what stops it).
 """
 
 import os

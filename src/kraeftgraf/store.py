@@ -37,14 +37,25 @@ def load_dataset(paths: Iterable[Path]) -> Dataset:
     return dataset
 
 
-def parse_into(dataset: Dataset, path: Path) -> None:
-    """Parse one file into the dataset, turning parser errors into a DataFileError naming the file."""
+def rdf_format_of(path: Path) -> str:
+    """rdflib's name for the syntax of a data file, by its suffix; DataFileError for no file or an unknown kind."""
     rdf_format = _FORMATS.get(path.suffix)
     if rdf_format is None:
         known = ", ".join(sorted(_FORMATS))
         raise DataFileError(path, f"unknown RDF file type {path.suffix!r}; use one of {known}")
     if not path.is_file():
         raise DataFileError(path, "no such file")
+    return rdf_format
+
+
+def holds_named_graphs(rdf_format: str) -> bool:
+    """True for TriG and N-Quads, whose files name their own graphs."""
+    return rdf_format in _QUAD_FORMATS
+
+
+def parse_into(dataset: Dataset, path: Path) -> None:
+    """Parse one file into the dataset, turning parser errors into a DataFileError naming the file."""
+    rdf_format = rdf_format_of(path)
     target: Graph | Dataset = dataset if rdf_format in _QUAD_FORMATS else dataset.graph(graph_name(path))
     try:
         target.parse(path, format=rdf_format)

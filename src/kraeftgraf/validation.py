@@ -9,6 +9,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .terms import owner_of, shorten
+from .validation_sparql import run_sparql_checks, split_sparql_checks
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,11 @@ def validate(data: Graph, *, shapes: Graph, locations: Mapping[Node, str] | None
     """Check `data` (already inferred, ontology included) against `shapes`."""
     import pyshacl  # imported here so that `kraeftgraf --help` stays fast
 
+    core_shapes, sparql_checks = split_sparql_checks(shapes)
     conforms, results_graph, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
+        data, shacl_graph=core_shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
     )
+    conforms = run_sparql_checks(sparql_checks, data, results_graph) and conforms
     locations = locations or {}
     results = [_read_result(results_graph, node, data, locations, shapes)
                for node in results_graph.subjects(SH.resultSeverity, None)]

@@ -1,5 +1,6 @@
 """Every engine gives the same answers: rdflib (the reference), embedded pyoxigraph, and a remote store."""
 
+import io
 import os
 import shutil
 import socket
@@ -12,18 +13,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib.term import Node, Variable
 
 from kraeftgraf.engine import QueryEngine, QueryResult, RdflibEngine
 from kraeftgraf.engine_oxigraph import OxigraphEngine
 from kraeftgraf.engine_remote import RemoteEngine
-from kraeftgraf.errors import DataFileError
+from kraeftgraf.errors import DataFileError, ResultTooLargeError
 from kraeftgraf.pipeline import BuiltDataset
 from kraeftgraf.publish import DEFAULT_GRAPH, publish
-from kraeftgraf.queries import SavedQuery, load_queries, run_saved_query
+from kraeftgraf.queries import SavedQuery, load_queries, run_saved_query, with_prefixes
 from kraeftgraf.store import graph_name, load_dataset
 
 from .endpoint_support import PROTOCOL_DATA
@@ -207,3 +208,61 @@ def test_a_file_oxigraph_cannot_parse_is_an_error_naming_file_and_line(tmp_path:
                       "<http://example.org/a> <http://example.org/b> \"unterminated .\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"broken\.ttl: .*line 2"):
         OxigraphEngine.from_files([broken])
+
+
+_NATIVE_SELECT = ("SELECT ?item ?label ?number WHERE { ?item a kg:PlanItem ; rdfs:label ?label . "
+                  "OPTIONAL { ?item skos:notation ?number } }")
+_NATIVE_GRAPH = "DESCRIBE id:recommendation-hovedstaden-del-2-5"
+
+
+@pytest.mark.parametrize(("format_name", "rdflib_format"), [("json", "json"), ("xml", "xml"), ("tsv", "tsv")])
+def test_oxigraph_writes_select_answers_that_read_back_as_the_reference_rows(
+        reference: RdflibEngine, oxigraph: OxigraphEngine, format_name: str, rdflib_format: str) -> None:
+    from rdflib.query import Result
+
+    text = with_prefixes(_NATIVE_SELECT)
+    assert oxigraph.writes("SELECT", format_name)
+    body = oxigraph.serialized(text, format_name, max_rows=100_000)
+    parsed = Result.parse(io.BytesIO(body), format=rdflib_format)
+    read_back = Counter(tuple(_comparable(row.get(Variable(v))) for v in ("item", "label", "number"))
+                        for row in parsed.bindings)
+    expected = reference.query(text)
+    assert read_back == Counter(_rows(expected)) and read_back
+
+
+def test_oxigraph_writes_csv_with_one_line_per_row_after_the_header(
+        reference: RdflibEngine, oxigraph: OxigraphEngine) -> None:
+    text = with_prefixes(_NATIVE_SELECT)
+    lines = oxigraph.serialized(text, "csv", max_rows=100_000).decode("utf-8").splitlines()
+    assert lines[0] == "item,label,number"
+    assert len(lines) - 1 == len(reference.query(text).rows)
+
+
+@pytest.mark.parametrize(("format_name", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt"), ("rdfxml", "xml")])
+def test_oxigraph_writes_graph_answers_isomorphic_to_the_reference(
+        reference: RdflibEngine, oxigraph: OxigraphEngine, format_name: str, rdflib_format: str) -> None:
+    text = with_prefixes(_NATIVE_GRAPH)
+    body = oxigraph.serialized(text, format_name, max_rows=100_000)
+    expected = reference.query(text).graph
+    assert expected is not None and len(expected) > 0
+    assert isomorphic(Graph().parse(data=body, format=rdflib_format), expected)
+    if format_name == "turtle":
+        assert b"@prefix kg:" in body  # the project's prefixes, as the rdflib writer uses them
+
+
+@pytest.mark.parametrize("format_name", ["json", "xml", "csv", "tsv"])
+def test_the_row_limit_holds_exactly_for_answers_oxigraph_writes(
+        reference: RdflibEngine, oxigraph: OxigraphEngine, format_name: str) -> None:
+    text = with_prefixes(_NATIVE_SELECT)
+    rows = len(reference.query(text).rows)
+    assert oxigraph.serialized(text, format_name, max_rows=rows)
+    with pytest.raises(ResultTooLargeError, match=str(rows - 1)):
+        oxigraph.serialized(text, format_name, max_rows=rows - 1)
+
+
+def test_the_triple_limit_holds_for_graphs_oxigraph_writes(reference: RdflibEngine, oxigraph: OxigraphEngine) -> None:
+    text = with_prefixes(_NATIVE_GRAPH)
+    triples = len(reference.query(text).graph or ())
+    assert oxigraph.serialized(text, "turtle", max_rows=triples)
+    with pytest.raises(ResultTooLargeError):
+        oxigraph.serialized(text, "turtle", max_rows=triples - 1)

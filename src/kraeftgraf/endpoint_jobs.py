@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .endpoint_workers import Answer, WorkerContext
-from .engine import DatasetSelection, QueryResult
+from .engine import DatasetSelection, QueryResult, WritesAnswers
 from .errors import NotAcceptableError, ResultTooLargeError, SparqlSyntaxError
 from .formats import serialize
 from .namespaces import PREFIXES
@@ -43,6 +43,10 @@ class SparqlJob:
                                   engine_checks_syntax=context.engine.checks_syntax)
         format_name = result_format(self.accept, inspected.form)  # 406 before the work, not after
         try:
+            if isinstance(context.engine, WritesAnswers) and context.engine.writes(inspected.form, format_name):
+                body = context.engine.serialized(with_prefixes(self.query), format_name, max_rows=context.max_rows,
+                                                 dataset=self.dataset)
+                return Answer(media_type(format_name), body)
             result = context.engine.query(with_prefixes(self.query), dataset=self.dataset)
         except SparqlSyntaxError:
             # rare, so worth rdflib's slow parser: it names the line and column as the author wrote them,

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
@@ -44,6 +44,20 @@ class QueryEngine(Protocol):
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
               dataset: DatasetSelection | None = None) -> QueryResult:
         """Run a query with optional variable bindings, on the named graphs `dataset` selects if given."""
+        ...
+
+
+@runtime_checkable
+class WritesAnswers(Protocol):
+    """An engine that can also write an answer itself, in some formats, faster than through QueryResult."""
+
+    def writes(self, form: QueryForm, format_name: str) -> bool:
+        """True when `serialized` can write answers of this query form in this format (a name in FORMATS)."""
+        ...
+
+    def serialized(self, sparql: str, format_name: str, *, max_rows: int,
+                   dataset: DatasetSelection | None = None) -> bytes:
+        """The answer in the format; ResultTooLargeError past `max_rows` rows or triples."""
         ...
 
 

@@ -1,5 +1,7 @@
 """A fast embedded engine: the validated, inferred dataset loaded into an in-memory pyoxigraph store."""
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -9,13 +11,20 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from .engine import DatasetSelection, QueryResult, query_form, with_inline_values
-from .errors import DataFileError, SparqlSyntaxError
+from .engine import DatasetSelection, QueryForm, QueryResult, query_form, with_inline_values, without_comment_lines
+from .errors import DataFileError, ResultTooLargeError, SparqlSyntaxError
+from .namespaces import PREFIXES
 from .store import expand_paths, graph_name, holds_named_graphs, rdf_format_of
 
 _FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
+_RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                   "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_BOOLEAN_FORMATS = {"json", "xml"}  # CSV and TSV have no standard form for ASK: the reference writer decides
+# Each row of an answer holds at least one of these (JSON: an object per row, XML: <result>, CSV/TSV: a line).
+_ROW_MARKS = {"json": b"{", "xml": b"<result>", "csv": b"\n", "tsv": b"\n"}
+_GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
 _OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
                      "nquads": ox.RdfFormat.N_QUADS, "xml": ox.RdfFormat.RDF_XML}
 
@@ -62,18 +71,8 @@ class OxigraphEngine:
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
               dataset: DatasetSelection | None = None) -> QueryResult:
-        # pyoxigraph's own substitutions only accept projected variables, so parameters travel as an
-        # inline VALUES block, like for remote endpoints.
         sparql = with_inline_values(sparql, bindings)
-        # The union of the named graphs is the default graph, unless the query or client names a dataset.
-        options: dict[str, object] = {"use_default_graph_as_union": dataset is None and not _FROM.search(sparql)}
-        if dataset is not None:
-            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph()
-            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
-        try:
-            answer = self.store.query(sparql, **options)  # type: ignore[arg-type]
-        except SyntaxError as exc:
-            raise SparqlSyntaxError("query", str(exc)) from None
+        answer = self._run(sparql, dataset)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form="ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -91,6 +90,55 @@ class OxigraphEngine:
         for triple in answer:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return QueryResult(form=query_form(sparql), graph=graph)
+
+    def writes(self, form: QueryForm, format_name: str) -> bool:
+        """True when Oxigraph itself writes answers of this query form in this format (see `serialized`)."""
+        if form in ("SELECT", "ASK"):
+            return format_name in _RESULT_FORMATS and (form == "SELECT" or format_name in _BOOLEAN_FORMATS)
+        return format_name in _GRAPH_FORMATS
+
+    def serialized(self, sparql: str, format_name: str, *, max_rows: int,
+                   dataset: DatasetSelection | None = None) -> bytes:
+        """The answer written by Oxigraph's own serialisers, without rdflib terms in between.
+
+        For the formats `writes` accepts; ResultTooLargeError past `max_rows` rows or triples.
+        """
+        answer = self._run(sparql, dataset)
+        if isinstance(answer, ox.QueryBoolean):
+            return answer.serialize(format=_RESULT_FORMATS[format_name]) or b""
+        if isinstance(answer, ox.QuerySolutions):
+            results_format = _RESULT_FORMATS[format_name]
+            body = answer.serialize(format=results_format) or b""
+            # Counting rows means reading the answer again, so first a bound that never undercounts.
+            if body.count(_ROW_MARKS[format_name]) > max_rows and _rows_in(body, results_format) > max_rows:
+                raise ResultTooLargeError("rows", max_rows)
+            return body
+        triples = list(answer)
+        if len(triples) > max_rows:
+            raise ResultTooLargeError("triples", max_rows)
+        return ox.serialize(triples, format=_GRAPH_FORMATS[format_name], prefixes=dict(PREFIXES)) or b""
+
+    def _run(self, sparql: str,
+             dataset: DatasetSelection | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        # Parameters come as an inline VALUES block (see `with_inline_values`): pyoxigraph's own
+        # substitutions only accept projected variables.
+        # The union of the named graphs is the default graph, unless the query or client names a dataset.
+        names_graphs = bool(_FROM.search(without_comment_lines(sparql)))
+        options: dict[str, object] = {"use_default_graph_as_union": dataset is None and not names_graphs}
+        if dataset is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph()
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+        try:
+            return self.store.query(sparql, **options)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise SparqlSyntaxError("query", str(exc)) from None
+
+
+def _rows_in(body: bytes, results_format: ox.QueryResultsFormat) -> int:
+    if results_format == ox.QueryResultsFormat.CSV:  # lossy, so Oxigraph does not read it back
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1  # the header
+    parsed = ox.parse_query_results(body, format=results_format)
+    return sum(1 for _ in parsed) if isinstance(parsed, ox.QuerySolutions) else 1
 
 
 def _graph_name(name: Node) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:

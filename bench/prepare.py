@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from bench.errors import BenchError
 from bench.generate import generate
+from bench.servers import executable
 
 T = TypeVar("T")
 _PHASES = {"load": "load_dataset", "infer": "expand", "validate": "validate"}  # phase: name in pipeline
@@ -51,6 +52,8 @@ class PreparedScale:
     build: BuildTiming
     oxigraph_load_s: float
     generate_s: float
+    store_dir: Path  # the on-disk store for `kraeftgraf serve --store`
+    store_load_s: float
 
 
 def prepare_scale(scale: int, out_root: Path, *, seed: int, validate: bool, oxigraph: str) -> PreparedScale:
@@ -69,8 +72,16 @@ def prepare_scale(scale: int, out_root: Path, *, seed: int, validate: bool, oxig
                             capture_output=True, text=True)
     if loaded.returncode != 0:
         raise BenchError(f"`oxigraph load` of {trig} failed:\n{loaded.stderr[-3000:]}")
+    oxigraph_load_s = time.perf_counter() - started
+    store_dir = out_root / f"x{scale}.kgstore"
+    started = time.perf_counter()
+    stored = subprocess.run([executable("kraeftgraf"), "load", "--store", str(store_dir), str(trig)],
+                            capture_output=True, text=True)
+    if stored.returncode != 0:
+        raise BenchError(f"`kraeftgraf load` of {trig} failed:\n{stored.stderr[-3000:]}")
     return PreparedScale(scale=scale, data_dir=data_dir, trig=trig, oxigraph_dir=oxigraph_dir, build=build,
-                         oxigraph_load_s=time.perf_counter() - started, generate_s=generate_s)
+                         oxigraph_load_s=oxigraph_load_s, generate_s=generate_s, store_dir=store_dir,
+                         store_load_s=time.perf_counter() - started)
 
 
 def run_build(paths: Sequence[Path], output: Path, *, validate: bool) -> BuildTiming:

@@ -10,7 +10,7 @@ from typing import Any
 
 from bench.measure import Samples
 from bench.prepare import PreparedScale
-from bench.servers import RunningServer
+from bench.servers import DISK, RunningServer
 from bench.workload import Item
 
 MAIN = "kraeftgraf"
@@ -32,6 +32,7 @@ def scale_record(prepared: PreparedScale, servers: Sequence[RunningServer], item
     record: dict[str, Any] = {
         "scale": prepared.scale, "quads": prepared.build.quads, "generate_s": prepared.generate_s,
         "build": asdict(prepared.build), "oxigraph_load_s": prepared.oxigraph_load_s,
+        "store_load_s": prepared.store_load_s,
         "servers": {s.spec.name: {"startup_s": s.startup_s, **asdict(s.memory), "command": list(s.spec.command)}
                     for s in servers},
         "items": [],
@@ -74,7 +75,8 @@ def _p50(entry: Mapping[str, Any], phase: str, server: str) -> float | None:
     return float(value) if value is not None else None
 
 
-def _ratios(record: Mapping[str, Any], group: str, peer: str, *, via_api: bool = False) -> dict[str, float]:
+def _ratios(record: Mapping[str, Any], group: str, peer: str, *, via_api: bool = False,
+            main: str = MAIN) -> dict[str, float]:
     """kraeftgraf p50 / peer p50 per item of the group; with via_api, kraeftgraf's figure is its saved-query API's."""
     by_name = {entry["name"]: entry for entry in record["items"]}
     ratios = {}
@@ -84,7 +86,7 @@ def _ratios(record: Mapping[str, Any], group: str, peer: str, *, via_api: bool =
         own = by_name.get(f"api {entry['name']}") if via_api else entry
         if own is None:
             continue
-        mine, theirs = _p50(own, "c1", MAIN), _p50(entry, "c1", peer)
+        mine, theirs = _p50(own, "c1", main), _p50(entry, "c1", peer)
         if mine is not None and theirs:
             ratios[entry["name"]] = mine / theirs
     return ratios
@@ -118,6 +120,16 @@ def _summary(record: Mapping[str, Any]) -> dict[str, Any]:
         theirs = record["servers"].get(peer, {}).get("pss_mb")
         if main_memory and theirs:
             summary[f"memory_vs_{peer}"] = main_memory / theirs
+    # kraeftgraf on its on-disk store: the configuration for memory rather than speed
+    disk = _ratios(record, "saved", "oxigraph", main=DISK)
+    if disk:
+        worst = max(disk, key=lambda name: disk[name])
+        summary["disk_saved_median_vs_oxigraph"] = statistics.median(disk.values())
+        summary["disk_saved_worst_vs_oxigraph"] = {"query": worst, "ratio": disk[worst]}
+    disk_memory = record["servers"].get(DISK, {}).get("pss_mb")
+    oxigraph_memory = record["servers"].get("oxigraph", {}).get("pss_mb")
+    if disk_memory and oxigraph_memory:
+        summary["disk_memory_vs_oxigraph"] = disk_memory / oxigraph_memory
     summary["mismatched_answers"] = {
         e["name"]: e["answers"] for e in record["items"]
         if e["group"] in ("saved", "trivial") and len(set(e["answers"].values())) > 1}
@@ -149,6 +161,13 @@ def _targets(record: Mapping[str, Any]) -> list[dict[str, Any]]:
         is not None else None, TARGET_BUILD_SEED_S, scale == 1)
     add("peak memory (PSS), kraeftgraf / Oxigraph", summary.get("memory_vs_oxigraph"), TARGET_MEMORY_VS_OXIGRAPH,
         scale == 100)
+    add("peak memory (PSS), kraeftgraf serve --store (on disk) / Oxigraph", summary.get("disk_memory_vs_oxigraph"),
+        TARGET_MEMORY_VS_OXIGRAPH, scale == 100)
+    disk_worst = summary.get("disk_saved_worst_vs_oxigraph")
+    add("median over saved queries, kraeftgraf serve --store p50 / Oxigraph p50 (new query text, via /sparql)",
+        summary.get("disk_saved_median_vs_oxigraph"), TARGET_MEDIAN_VS_OXIGRAPH, latency_scale)
+    add("worst saved query, kraeftgraf serve --store p50 / Oxigraph p50 (new query text, via /sparql)",
+        disk_worst["ratio"] if disk_worst else None, TARGET_WORST_VS_OXIGRAPH, latency_scale)
     return targets
 
 
@@ -166,7 +185,7 @@ def _ratio(mine: float | None, theirs: float | None) -> str:
 def markdown_items(record: Mapping[str, Any]) -> str:
     """One row per item: p50/p95 at concurrency 1, ratios kraeftgraf/peer, p50 at concurrency 4."""
     header = ("| item | kg p50 | kg p95 | oxigraph p50 | oxigraph p95 | rdflib-ep p50 | rdflib-ep p95 | kg/oxigraph "
-              "| kg/rdflib-ep | kg c4 p50 | oxigraph c4 p50 | rdflib-ep c4 p50 |")
+              "| kg/rdflib-ep | kg-disk p50 | kg-disk/oxigraph | kg c4 p50 | oxigraph c4 p50 | rdflib-ep c4 p50 |")
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for entry in record["items"]:
         c1, c4 = entry["c1"], entry["c4"]
@@ -181,6 +200,7 @@ def markdown_items(record: Mapping[str, Any]) -> str:
             _ms(cell(c1, "oxigraph", "p50_ms")), _ms(cell(c1, "oxigraph", "p95_ms")),
             _ms(cell(c1, "rdflib-endpoint", "p50_ms")), _ms(cell(c1, "rdflib-endpoint", "p95_ms")),
             _ratio(mine, cell(c1, "oxigraph", "p50_ms")), _ratio(mine, cell(c1, "rdflib-endpoint", "p50_ms")),
+            _ms(cell(c1, DISK, "p50_ms")), _ratio(cell(c1, DISK, "p50_ms"), cell(c1, "oxigraph", "p50_ms")),
             _ms(cell(c4, MAIN, "p50_ms")), _ms(cell(c4, "oxigraph", "p50_ms")),
             _ms(cell(c4, "rdflib-endpoint", "p50_ms")),
         ]) + " |")
@@ -219,7 +239,8 @@ def markdown_build(record: Mapping[str, Any]) -> str:
     return (f"×{record['scale']}: {record['quads']} quads; build load {build['load_s']:.2f} s, infer "
             f"{build['infer_s']:.2f} s, validate {validate} (total {build['total_s']:.2f} s, peak RSS "
             f"{build['peak_rss_mb']:.0f} MB); TriG written in {build['write_s']:.2f} s; `oxigraph load` "
-            f"{record['oxigraph_load_s']:.2f} s; generated in {record['generate_s']:.2f} s.")
+            f"{record['oxigraph_load_s']:.2f} s; `kraeftgraf load --store` {record.get('store_load_s', 0):.2f} s; "
+            f"generated in {record['generate_s']:.2f} s.")
 
 
 def markdown_scale(record: Mapping[str, Any]) -> str:

@@ -65,7 +65,8 @@ def run_scale(scale: int, settings: Settings) -> dict[str, Any]:
     prepared = prepare_scale(scale, settings.out, seed=settings.seed, validate=scale <= settings.validate_up_to,
                              oxigraph=executable("oxigraph"))
     print(f"   {prepared.build.quads} quads; build {prepared.build.total_s:.1f} s", flush=True)
-    specs = [spec for spec in server_specs(prepared.trig, prepared.oxigraph_dir, workers=settings.workers)
+    specs = [spec for spec in server_specs(prepared.trig, prepared.oxigraph_dir, prepared.store_dir,
+                                               workers=settings.workers)
              if not settings.servers or spec.name in settings.servers]
     items = build_items(specs)
     with contextlib.ExitStack() as servers_running:
@@ -152,7 +153,8 @@ def parse_settings(argv: Sequence[str] | None) -> Settings:
     parser.add_argument("--validate-up-to", type=int, default=1,
                         help="validate the build up to this scale (above it pyshacl takes hours)")
     parser.add_argument("--servers", nargs="+", default=[],
-                        help="run only these servers (kraeftgraf, kraeftgraf-w1, oxigraph, rdflib-endpoint)")
+                        help="run only these servers (kraeftgraf, kraeftgraf-w1, kraeftgraf-disk, oxigraph, "
+                             "rdflib-endpoint)")
     parser.add_argument("--ready-timeout", type=float, default=1800.0, dest="ready_timeout_s",
                         help="seconds a server may take to give its first answer")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="folder for data, builds, stores, logs")

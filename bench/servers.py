@@ -21,6 +21,7 @@ HOST = "127.0.0.1"
 QUERY_TIMEOUT_S = 60  # every server gets the same per-query limit, so that none fails where another waits
 MAX_ROWS = 1_000_000  # kraeftgraf's row cap raised so that it returns what the peers return
 _PROBE = "ASK {}"
+DISK = "kraeftgraf-disk"  # kraeftgraf serving its on-disk store (`serve --store`) instead of memory
 
 
 @dataclass(frozen=True)
@@ -46,19 +47,25 @@ def executable(name: str) -> str:
     return found
 
 
-def server_specs(trig: Path, oxigraph_dir: Path, *, workers: tuple[int, ...] = (2, 1)) -> list[ServerSpec]:
-    """kraeftgraf (first workers count: the main one; others for throughput), Oxigraph and rdflib-endpoint,
-    all serving the same built dataset."""
+def server_specs(trig: Path, oxigraph_dir: Path, store_dir: Path, *,
+                 workers: tuple[int, ...] = (2, 1)) -> list[ServerSpec]:
+    """kraeftgraf (first workers count: the main one; others for throughput), kraeftgraf on its on-disk store,
+    Oxigraph and rdflib-endpoint, all serving the same built dataset."""
     kraeftgraf = executable("kraeftgraf")
+    limits = ("--timeout", str(QUERY_TIMEOUT_S), "--max-rows", str(MAX_ROWS), "--log-level", "warning")
     specs = [
         ServerSpec(
             name="kraeftgraf" if index == 0 else f"kraeftgraf-w{count}", kind="kraeftgraf",
             command=(kraeftgraf, "serve", "--data", str(trig), "--host", HOST, "--port", "{port}",
-                     "--workers", str(count), "--timeout", str(QUERY_TIMEOUT_S), "--max-rows", str(MAX_ROWS),
-                     "--log-level", "warning"),
+                     "--workers", str(count), *limits),
             sparql_path="/sparql", throughput_only=index > 0)
         for index, count in enumerate(workers)
     ]
+    specs.append(ServerSpec(
+        name=DISK, kind="kraeftgraf",
+        command=(kraeftgraf, "serve", "--store", str(store_dir), "--host", HOST, "--port", "{port}",
+                 "--workers", str(workers[0]), *limits),
+        sparql_path="/sparql"))
     specs.append(ServerSpec(
         name="oxigraph", kind="oxigraph",
         command=(executable("oxigraph"), "serve-read-only", "--location", str(oxigraph_dir),

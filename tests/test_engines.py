@@ -18,6 +18,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 from rdflib.term import Node, Variable
 
+from kraeftgraf.disk_store import write_store
 from kraeftgraf.engine import QueryEngine, QueryResult, RdflibEngine
 from kraeftgraf.engine_oxigraph import OxigraphEngine
 from kraeftgraf.engine_remote import RemoteEngine
@@ -79,6 +80,39 @@ def test_embedded_oxigraph_answers_every_saved_query_like_rdflib(
 ) -> None:
     expected = run_saved_query(query, reference)
     assert_same_answer(query, expected, run_saved_query(query, oxigraph))
+
+
+@pytest.fixture(scope="module")
+def on_disk(built: BuiltDataset, tmp_path_factory: pytest.TempPathFactory) -> OxigraphEngine:
+    folder = tmp_path_factory.mktemp("disk")
+    trig = folder / "built.trig"
+    built.dataset.serialize(destination=trig, format="trig")
+    assert write_store([trig], folder / "store") == sum(1 for _ in built.dataset.quads((None, None, None, None)))
+    return OxigraphEngine.open(folder / "store")
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_an_on_disk_store_answers_every_saved_query_like_rdflib(
+    query: SavedQuery, reference: RdflibEngine, on_disk: OxigraphEngine
+) -> None:
+    assert_same_answer(query, run_saved_query(query, reference), run_saved_query(query, on_disk))
+
+
+def test_an_on_disk_store_is_reopened_by_a_forked_process(on_disk: OxigraphEngine) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    here = on_disk.query(count).rows
+    on_disk.release()  # as the worker pool does before it forks
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child asks through its own handle and reports the row
+        os.close(read)
+        os.write(write, str(on_disk.query(count).rows[0]["n"]).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        child = answer.read()
+    assert os.waitpid(pid, 0)[1] == 0
+    assert child == str(here[0]["n"])
 
 
 def test_parameters_reach_oxigraph_as_values_not_as_query_text(oxigraph: OxigraphEngine) -> None:

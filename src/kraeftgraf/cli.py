@@ -44,7 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="write the validated, inferred dataset to one TriG file")
     _add_data_paths(build)
     build.add_argument("--output", type=Path, default=Path("dist/kraeftgraf.trig"))
+    build.add_argument("--store", type=Path, metavar="DIR",
+                       help="also write it into an on-disk Oxigraph store for `kraeftgraf serve --store DIR`")
     build.set_defaults(command=_build)
+
+    load = commands.add_parser("load", help="load RDF files as they are into an on-disk store for `serve --store`")
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                      help="Turtle, N-Triples, TriG or N-Quads files (e.g. what `kraeftgraf build` wrote)")
+    load.add_argument("--store", type=Path, metavar="DIR", required=True,
+                      help="the folder to write the store to (a store already there is replaced)")
+    load.set_defaults(command=_load)
 
     stats = commands.add_parser("stats", help="count facts per class and per source document")
     _add_data_paths(stats)
@@ -105,7 +114,22 @@ def _build(args: argparse.Namespace) -> int:
     built.dataset.serialize(destination=partial, format="trig")
     partial.replace(output)
     print(f"kraeftgraf build: wrote {len(built.dataset)} quads to {output}")
+    if args.store is not None:
+        _write_store([output], args.store, "build")
     return EXIT_OK
+
+
+def _load(args: argparse.Namespace) -> int:
+    _write_store(args.files, args.store, "load")
+    return EXIT_OK
+
+
+def _write_store(files: list[Path], location: Path, command: str) -> None:
+    from .disk_store import write_store
+
+    quads = write_store(files, location)
+    print(f"kraeftgraf {command}: wrote {quads} quads to the store {location}; serve it with "
+          f"`kraeftgraf serve --store {location}`")
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -25,6 +25,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     serve.add_argument("--data", nargs="+", type=Path, metavar="FILE",
                        help="serve these RDF files as they are (Turtle, N-Triples, TriG, N-Quads; named graphs "
                             "kept), without the project's ontology, inference or shapes")
+    serve.add_argument("--store", type=Path, metavar="DIR",
+                       help="serve an on-disk Oxigraph store written by `kraeftgraf build --store` or `kraeftgraf "
+                            "load`, read-only: each worker reads it from disk, so memory stays small at any size")
     serve.add_argument("--engine", choices=["oxigraph", "rdflib"], default="oxigraph",
                        help="embedded engine: pyoxigraph (fast) or rdflib (the reference) (default: %(default)s)")
     serve.add_argument("--backend", metavar="URL",
@@ -60,18 +63,23 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .endpoint import create_app
-    from .endpoint_service import start_built, start_files, start_remote
+    from .endpoint_service import start_built, start_files, start_remote, start_store
     from .publish import DEFAULT_GRAPH
 
     cors = None if args.cors_origins is None else [o.strip() for o in args.cors_origins.split(",") if o.strip()]
     settings = settings_from(timeout=args.timeout, max_query_length=args.max_query_length, max_rows=args.max_rows,
                              max_body=args.max_body, workers=args.workers, memory_limit_mb=args.memory_limit_mb,
                              cors_origins=cors, cache_mb=args.cache_mb)
-    if sum(map(bool, (args.data, args.paths, args.backend))) > 1:
-        raise KraeftgrafError("Give curated data as PATH arguments, other RDF files with --data, or a remote "
-                              "endpoint with --backend: one of them.")
+    if sum(map(bool, (args.data, args.paths, args.backend, args.store))) > 1:
+        raise KraeftgrafError("Give curated data as PATH arguments, other RDF files with --data, an on-disk store "
+                              "with --store, or a remote endpoint with --backend: one of them.")
+    if args.store and args.engine != "oxigraph":
+        raise KraeftgrafError("--store is an Oxigraph store: leave out --engine rdflib, or serve the files with "
+                              "--data instead.")
     if args.backend:
         service = start_remote(args.backend, graph=args.backend_graph or DEFAULT_GRAPH, settings=settings)
+    elif args.store:
+        service = start_store(args.store, settings=settings)
     elif args.data:
         service = start_files(args.data, settings=settings, engine=args.engine)
     else:

@@ -1,10 +1,10 @@
 """What the HTTP app serves: a loaded dataset behind a pool of query workers, the saved queries, the ontology."""
 
-import gc
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph
 
@@ -19,6 +19,9 @@ from .errors import SettingError
 from .protocol import DatasetSummary
 from .queries import SavedQuery, load_queries
 from .store import expand_paths, load_dataset, load_graph
+
+if TYPE_CHECKING:
+    from .engine_oxigraph import OxigraphEngine
 
 
 @dataclass
@@ -80,7 +83,6 @@ def start_remote(url: str, *, graph: str, settings: EndpointSettings) -> Endpoin
 
 def _start(context: WorkerContext, summary: DatasetSummary, *, settings: EndpointSettings,
            queries: Mapping[str, SavedQuery] | None, version: str | None) -> EndpointService:
-    gc.collect()  # before the fork: what the loading left behind is not copied into every worker
     pool = WorkerPool(context, workers=settings.workers, timeout=settings.timeout,
                       memory_limit_mb=settings.memory_limit_mb)
     pool.start(warm_up=[WarmUpJob()])
@@ -112,8 +114,7 @@ def start_built(paths: Sequence[Path] | None, *, settings: EndpointSettings,
 def start_files(files: Sequence[Path], *, settings: EndpointSettings, engine: str = "oxigraph") -> EndpointService:
     """RDF files served as they are (TriG and N-Quads keep their named graphs), behind started query workers."""
     names = ", ".join(str(f) for f in files)
-    origin = (f"{names} as they are, without the project's ontology, inference or shapes (nothing was validated); "
-              f"answered by the {engine} engine")
+    origin = f"{names} as they are, without the project's ontology, inference or shapes (nothing was validated)"
     if engine != "oxigraph":
         dataset = load_dataset(files)  # first: it names a file that cannot be read
         return start_service(dataset, settings=settings, origin=origin, engine=engine,
@@ -121,10 +122,26 @@ def start_files(files: Sequence[Path], *, settings: EndpointSettings, engine: st
     from .engine_oxigraph import OxigraphEngine
 
     loaded = OxigraphEngine.from_files(files)  # straight into the store: no rdflib copy of a large file
-    version = f"{engine}:{content_version(expand_paths(files))}"
-    sizes = loaded.graph_sizes()
-    summary = DatasetSummary(graphs=sizes, triples=len(loaded.store), origin=origin)
-    context = WorkerContext(engine=loaded, graphs=frozenset(sizes), max_rows=settings.max_rows)
+    return _start_oxigraph(loaded, origin=origin, version=f"{engine}:{content_version(expand_paths(files))}",
+                           settings=settings)
+
+
+def start_store(location: Path, *, settings: EndpointSettings) -> EndpointService:
+    """An on-disk Oxigraph store served read-only (each worker opens it), behind started query workers."""
+    from .disk_store import store_version
+    from .engine_oxigraph import OxigraphEngine
+
+    version = store_version(location)  # first: it says when the folder is no store
+    return _start_oxigraph(OxigraphEngine.open(location), settings=settings, version=f"oxigraph-disk:{version}",
+                           origin=f"the on-disk Oxigraph store {location}, read-only, as it was written")
+
+
+def _start_oxigraph(engine: "OxigraphEngine", *, origin: str, version: str,
+                    settings: EndpointSettings) -> EndpointService:
+    sizes = engine.graph_sizes()
+    summary = DatasetSummary(graphs=sizes, triples=len(engine.store), origin=f"{origin}; answered by the oxigraph "
+                                                                              "engine")
+    context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows)
     return _start(context, summary, settings=settings, queries=None, version=version)
 
 

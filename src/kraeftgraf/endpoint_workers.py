@@ -9,6 +9,7 @@ never from the server (which runs threads), keeps the children free of locks hel
 """
 
 import asyncio
+import gc
 import logging
 import os
 import pickle
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from .endpoint_errors import HttpProblem, problem_for
-from .engine import QueryEngine
+from .engine import HoldsHandles, QueryEngine
 from .errors import QueryTimeoutError, ServerBusyError
 from .safety import address_space, limit_memory, seal_process
 
@@ -93,10 +94,18 @@ class WorkerPool:
         self._zygote_pid = 0
 
     def start(self, *, warm_up: Sequence["Job"] = ()) -> None:
-        """Fork the zygote, run the warm-up jobs there (workers inherit their caches), fork the workers.
+        """Run the warm-up jobs (the workers inherit their caches), fork the zygote, then the workers.
 
         Call it before the server starts threads.
         """
+        for job in warm_up:  # our own jobs, run once, here, for every worker
+            try:
+                job.run(self.context)
+            except Exception:  # the workers will compute it themselves, and report any error then
+                log.exception("warming up the query workers failed")
+        if isinstance(self.context.engine, HoldsHandles):
+            self.context.engine.release()  # each worker opens its own
+        gc.collect()  # what loading and warming up left behind is not copied into every worker
         server_end, zygote_end = socket.socketpair()
         with warnings.catch_warnings():
             # Python 3.12+ warns when a process with threads forks. The zygote only runs this module's code and
@@ -105,7 +114,7 @@ class WorkerPool:
             pid = os.fork()
         if pid == 0:  # the zygote
             server_end.close()
-            _run_child(lambda: _zygote_main(zygote_end, self.context, warm_up, self.timeout, self.memory_limit_mb))
+            _run_child(lambda: _zygote_main(zygote_end, self.context, self.timeout, self.memory_limit_mb))
         zygote_end.close()
         self._control, self._zygote_pid = server_end, pid
         for _ in range(self.size):
@@ -235,18 +244,13 @@ def _run_child(main: Any) -> None:
         os._exit(code)
 
 
-def _zygote_main(control: socket.socket, context: WorkerContext, warm_up: Sequence[Job], timeout: float,
-                 memory_limit_mb: int) -> None:
+def _zygote_main(control: socket.socket, context: WorkerContext, timeout: float, memory_limit_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which then closes the pool
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
     # A worker is part of a server, not of whatever ran it: warnings are logged, never raised.
     warnings.resetwarnings()
     warnings.simplefilter("ignore", DeprecationWarning)
-    for job in warm_up:  # our own jobs, before the seal: they run once, here, for every worker
-        try:
-            job.run(context)
-        except Exception:  # the workers will compute it themselves, and report any error then
-            traceback.print_exc()
+    gc.freeze()  # the workers' collectors then never write to the objects they share with us: they stay shared
     baseline = address_space()  # the workers start as copies of this process
     seal_process(allowed_url=context.backend)
     while control.recv(1) == _SPAWN:

@@ -48,6 +48,15 @@ class QueryEngine(Protocol):
 
 
 @runtime_checkable
+class HoldsHandles(Protocol):
+    """An engine with open files (an on-disk store) that a forked process must not inherit."""
+
+    def release(self) -> None:
+        """Close them; the engine reopens them in whichever process next asks a query."""
+        ...
+
+
+@runtime_checkable
 class WritesAnswers(Protocol):
     """An engine that can also write an answer itself, in some formats, faster than through QueryResult."""
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -35,8 +36,31 @@ class OxigraphEngine:
     name = "oxigraph"
     checks_syntax = True
 
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
+    def __init__(self, store: ox.Store | None = None, *, location: Path | None = None) -> None:
+        if (store is None) == (location is None):
+            raise ValueError("give an in-memory store or the location of an on-disk one")
+        self._store = store
+        self.location = location
+        self._opened_by = os.getpid()
+
+    @property
+    def store(self) -> ox.Store:
+        """The store; an on-disk one is opened read-only by each process that uses it (see `release`)."""
+        if self.location is not None and (self._store is None or self._opened_by != os.getpid()):
+            self._store = ox.Store.read_only(str(self.location))
+            self._opened_by = os.getpid()
+        assert self._store is not None  # an in-memory store is never released
+        return self._store
+
+    def release(self) -> None:
+        """Close this process's handle to an on-disk store: a RocksDB handle must not be inherited by fork."""
+        if self.location is not None:
+            self._store = None
+
+    @classmethod
+    def open(cls, location: Path) -> "OxigraphEngine":
+        """Answer from an on-disk store (see `disk_store.write_store`), read-only, using little memory."""
+        return cls(location=location)
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> "OxigraphEngine":
@@ -50,18 +74,9 @@ class OxigraphEngine:
 
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> "OxigraphEngine":
-        """Load RDF files straight into a new in-memory store, as `store.load_dataset` would name their graphs.
-
-        Serving a large built file this way never holds it in rdflib's far larger Python objects.
-        """
+        """Load RDF files straight into a new in-memory store (see `load_files`)."""
         store = ox.Store()
-        for path in expand_paths(paths):
-            rdf_format = rdf_format_of(path)
-            into = None if holds_named_graphs(rdf_format) else ox.NamedNode(str(graph_name(path)))
-            try:
-                store.bulk_load(path=str(path), format=_OXIGRAPH_FORMATS[rdf_format], to_graph=into)
-            except SyntaxError as exc:
-                raise DataFileError(path, f"invalid RDF syntax: {exc}") from None
+        load_files(store, paths)
         return cls(store)
 
     def graph_sizes(self) -> dict[str, int]:
@@ -132,6 +147,20 @@ class OxigraphEngine:
             return self.store.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise SparqlSyntaxError("query", str(exc)) from None
+
+
+def load_files(store: ox.Store, paths: Iterable[Path]) -> None:
+    """Load RDF files into the store, naming their graphs as `store.load_dataset` does; DataFileError if one fails.
+
+    Serving a large built file this way never holds it in rdflib's far larger Python objects.
+    """
+    for path in expand_paths(paths):
+        rdf_format = rdf_format_of(path)
+        into = None if holds_named_graphs(rdf_format) else ox.NamedNode(str(graph_name(path)))
+        try:
+            store.bulk_load(path=str(path), format=_OXIGRAPH_FORMATS[rdf_format], to_graph=into)
+        except SyntaxError as exc:
+            raise DataFileError(path, f"invalid RDF syntax: {exc}") from None
 
 
 def _rows_in(body: bytes, results_format: ox.QueryResultsFormat) -> int:

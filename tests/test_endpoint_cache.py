@@ -131,3 +131,15 @@ def test_without_a_dataset_version_nothing_is_kept() -> None:
 def test_if_none_match_uses_the_weak_comparison(header: str, expected: bool) -> None:
     assert matches(header, 'W/"abc"') is expected
 
+
+
+def test_only_get_answers_are_kept_so_one_off_posts_cannot_push_them_out(client: TestClient) -> None:
+    answers = client.app.state.service.answers  # type: ignore[attr-defined]
+    query = f"ASK {{ <{EX}a> ?p ?o }}"
+    hits_before = answers.hits
+    for _ in range(2):
+        assert client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"}).is_success
+    assert answers.hits == hits_before
+    for _ in range(2):
+        assert client.get("/sparql", params={"query": query}).is_success
+    assert answers.hits == hits_before + 1

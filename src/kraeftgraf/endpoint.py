@@ -72,18 +72,20 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
 
 
 async def _run_job(request: Request, job: Job) -> Response:
-    """The job's answer: kept from an earlier request when the cache has it, or 304 when the client has it."""
+    """The job's answer: kept from an earlier GET when the cache has it, or 304 when the client has it.
+
+    Only GET answers are kept (RFC 9110: POST answers are not for reuse): ad-hoc queries sent by POST are
+    mostly asked once, and at scale their answers would push the saved queries' out of the cache.
+    """
     service: EndpointService = request.app.state.service
-    etag = service.answers.etag(job)
+    etag = service.answers.etag(job) if request.method in ("GET", "HEAD") else None
     if etag is None:
         answer = await service.pool.run(job)
         return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
-    headers = {"Vary": "Accept"}
-    if request.method in ("GET", "HEAD"):  # a conditional POST would be answered 412, not 304 (RFC 9110)
-        # no-cache: a browser or proxy may keep the answer, but asks each time whether it is still current
-        headers.update({"ETag": etag, "Cache-Control": "no-cache"})
-        if matches(request.headers.get("if-none-match"), etag):
-            return Response(status_code=304, headers=headers)
+    # no-cache: a browser or proxy may keep the answer, but asks each time whether it is still current
+    headers = {"Vary": "Accept", "ETag": etag, "Cache-Control": "no-cache"}
+    if matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
     kept = service.answers.get(etag)
     if kept is None:
         kept = await service.pool.run(job)  # a failure raises: only answers are kept

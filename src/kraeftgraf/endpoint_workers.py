@@ -9,6 +9,7 @@ never from the server (which runs threads), keeps the children free of locks hel
 """
 
 import asyncio
+import ctypes
 import gc
 import logging
 import os
@@ -289,3 +290,22 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
             channel.sendall(_frame(reply))
         except MemoryError:
             channel.sendall(_frame(problem_for(MemoryError())))
+        del job, reply
+        _give_back_free_memory()
+
+
+def _give_back_free_memory() -> None:
+    """Return the heap a large query freed to the system (glibc keeps it otherwise), so idle workers stay small."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _load_libc() -> Any:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to trim
+        return None
+    return libc if hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _load_libc()

@@ -24,11 +24,6 @@ class AnswerCache:
         self.hits = 0
         self.misses = 0
 
-    @property
-    def enabled(self) -> bool:
-        """False for data that may change under us (a remote store), where no answer can be kept."""
-        return self.dataset_version is not None
-
     def etag(self, job: Job) -> str | None:
         """The weak ETag of the job's answer over this dataset; None when answers are not kept."""
         if self.dataset_version is None:

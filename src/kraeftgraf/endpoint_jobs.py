@@ -42,12 +42,12 @@ class SparqlJob:
         inspected = inspect_query(self.query, graphs=context.graphs, dataset=self.dataset,
                                   engine_checks_syntax=context.engine.checks_syntax)
         format_name = result_format(self.accept, inspected.form)  # 406 before the work, not after
+        text = with_prefixes(self.query)
         try:
             if isinstance(context.engine, WritesAnswers) and context.engine.writes(inspected.form, format_name):
-                body = context.engine.serialized(with_prefixes(self.query), format_name, max_rows=context.max_rows,
-                                                 dataset=self.dataset)
+                body = context.engine.serialized(text, format_name, max_rows=context.max_rows, dataset=self.dataset)
                 return Answer(media_type(format_name), body)
-            result = context.engine.query(with_prefixes(self.query), dataset=self.dataset)
+            result = context.engine.query(text, dataset=self.dataset)
         except SparqlSyntaxError:
             # rare, so worth rdflib's slow parser: it names the line and column as the author wrote them,
             # and tells an update from a typo

@@ -122,8 +122,7 @@ def start_files(files: Sequence[Path], *, settings: EndpointSettings, engine: st
     from .engine_oxigraph import OxigraphEngine
 
     loaded = OxigraphEngine.from_files(files)  # straight into the store: no rdflib copy of a large file
-    return _start_oxigraph(loaded, origin=origin, version=f"{engine}:{content_version(expand_paths(files))}",
-                           settings=settings)
+    return _start_oxigraph(loaded, origin=origin, version=content_version(expand_paths(files)), settings=settings)
 
 
 def start_store(location: Path, *, settings: EndpointSettings) -> EndpointService:
@@ -132,17 +131,18 @@ def start_store(location: Path, *, settings: EndpointSettings) -> EndpointServic
     from .engine_oxigraph import OxigraphEngine
 
     version = store_version(location)  # first: it says when the folder is no store
-    return _start_oxigraph(OxigraphEngine.open(location), settings=settings, version=f"oxigraph-disk:{version}",
+    return _start_oxigraph(OxigraphEngine.open(location), settings=settings, version=version,
                            origin=f"the on-disk Oxigraph store {location}, read-only, as it was written")
 
 
 def _start_oxigraph(engine: "OxigraphEngine", *, origin: str, version: str,
                     settings: EndpointSettings) -> EndpointService:
+    """`version` is what the store holds (a store written from files holds what they hold: same answers)."""
     sizes = engine.graph_sizes()
     summary = DatasetSummary(graphs=sizes, triples=len(engine.store), origin=f"{origin}; answered by the oxigraph "
                                                                               "engine")
     context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows)
-    return _start(context, summary, settings=settings, queries=None, version=version)
+    return _start(context, summary, settings=settings, queries=None, version=f"{engine.name}:{version}")
 
 
 def summarize(dataset: Dataset, *, origin: str) -> DatasetSummary:

@@ -8,7 +8,6 @@ measured repeating the identical request, which is where a cache would help.
 """
 
 import itertools
-import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,8 +15,10 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from bench.servers import ServerSpec
+from kraeftgraf.engine import with_inline_values
 from kraeftgraf.namespaces import ID
-from kraeftgraf.queries import SavedQuery, load_queries, parse_value, with_prefixes
+from kraeftgraf.queries import SavedQuery, load_queries, parse_value
+from kraeftgraf.query_reading import with_prologue
 
 SPARQL_JSON = "application/sparql-results+json"
 TURTLE = "text/turtle"
@@ -33,7 +34,6 @@ ENTITIES = (
     "theme-palliation",
 )
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _unique = itertools.count(1)
 
 
@@ -72,19 +72,11 @@ def sparql_request(spec: ServerSpec, sparql: str, *, accept: str = SPARQL_JSON, 
 
 def with_default_values(query: SavedQuery) -> str:
     """The query text with each parameter's default bound by VALUES at the start of the WHERE block."""
-    text = with_prefixes("\n".join(line for line in query.sparql.splitlines() if not line.startswith("#+")))
-    if not query.params:
-        return text
     missing = [p.name for p in query.params if p.default is None]
     if missing:
         raise ValueError(f"saved query {query.name}: parameter {missing[0]} has no default to benchmark it with")
-    names = " ".join(f"?{p.name}" for p in query.params)
-    values = " ".join(parse_value(query, p.name, str(p.default)).n3() for p in query.params)
-    match = _WHERE.search(text)
-    if match is None:
-        raise ValueError(f"saved query {query.name} has no `WHERE {{`; the VALUES clause has nowhere to go")
-    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-    return text[:match.end()] + block + text[match.end():]
+    defaults = {p.name: parse_value(query, p.name, str(p.default)) for p in query.params}
+    return with_prologue(with_inline_values(query.sparql, defaults))
 
 
 def api_path(query: SavedQuery) -> str:

@@ -25,7 +25,7 @@ from kraeftgraf.engine_remote import RemoteEngine
 from kraeftgraf.errors import DataFileError, ResultTooLargeError
 from kraeftgraf.pipeline import BuiltDataset
 from kraeftgraf.publish import DEFAULT_GRAPH, publish
-from kraeftgraf.queries import SavedQuery, load_queries, run_saved_query, with_prefixes
+from kraeftgraf.queries import SavedQuery, load_queries, run_saved_query
 from kraeftgraf.store import graph_name, load_dataset
 
 from .endpoint_support import PROTOCOL_DATA
@@ -254,7 +254,7 @@ def test_oxigraph_writes_select_answers_that_read_back_as_the_reference_rows(
         reference: RdflibEngine, oxigraph: OxigraphEngine, format_name: str, rdflib_format: str) -> None:
     from rdflib.query import Result
 
-    text = with_prefixes(_NATIVE_SELECT)
+    text = _NATIVE_SELECT
     assert oxigraph.writes("SELECT", format_name)
     body = oxigraph.serialized(text, format_name, max_rows=100_000)
     parsed = Result.parse(io.BytesIO(body), format=rdflib_format)
@@ -266,7 +266,7 @@ def test_oxigraph_writes_select_answers_that_read_back_as_the_reference_rows(
 
 def test_oxigraph_writes_csv_with_one_line_per_row_after_the_header(
         reference: RdflibEngine, oxigraph: OxigraphEngine) -> None:
-    text = with_prefixes(_NATIVE_SELECT)
+    text = _NATIVE_SELECT
     lines = oxigraph.serialized(text, "csv", max_rows=100_000).decode("utf-8").splitlines()
     assert lines[0] == "item,label,number"
     assert len(lines) - 1 == len(reference.query(text).rows)
@@ -275,7 +275,7 @@ def test_oxigraph_writes_csv_with_one_line_per_row_after_the_header(
 @pytest.mark.parametrize(("format_name", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt"), ("rdfxml", "xml")])
 def test_oxigraph_writes_graph_answers_isomorphic_to_the_reference(
         reference: RdflibEngine, oxigraph: OxigraphEngine, format_name: str, rdflib_format: str) -> None:
-    text = with_prefixes(_NATIVE_GRAPH)
+    text = _NATIVE_GRAPH
     body = oxigraph.serialized(text, format_name, max_rows=100_000)
     expected = reference.query(text).graph
     assert expected is not None and len(expected) > 0
@@ -287,7 +287,7 @@ def test_oxigraph_writes_graph_answers_isomorphic_to_the_reference(
 @pytest.mark.parametrize("format_name", ["json", "xml", "csv", "tsv"])
 def test_the_row_limit_holds_exactly_for_answers_oxigraph_writes(
         reference: RdflibEngine, oxigraph: OxigraphEngine, format_name: str) -> None:
-    text = with_prefixes(_NATIVE_SELECT)
+    text = _NATIVE_SELECT
     rows = len(reference.query(text).rows)
     assert oxigraph.serialized(text, format_name, max_rows=rows)
     with pytest.raises(ResultTooLargeError, match=str(rows - 1)):
@@ -295,7 +295,7 @@ def test_the_row_limit_holds_exactly_for_answers_oxigraph_writes(
 
 
 def test_the_triple_limit_holds_for_graphs_oxigraph_writes(reference: RdflibEngine, oxigraph: OxigraphEngine) -> None:
-    text = with_prefixes(_NATIVE_GRAPH)
+    text = _NATIVE_GRAPH
     triples = len(reference.query(text).graph or ())
     assert oxigraph.serialized(text, "turtle", max_rows=triples)
     with pytest.raises(ResultTooLargeError):

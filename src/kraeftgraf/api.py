@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from .engine import QueryEngine, QueryResult, RdflibEngine
 from .errors import MissingDependencyError
-from .queries import ParamValue, SavedQuery, get_query, load_queries, run_saved_query, with_prefixes
+from .queries import ParamValue, SavedQuery, get_query, load_queries, run_saved_query
 
 if TYPE_CHECKING:
     import pandas
@@ -114,7 +114,7 @@ class KnowledgeGraph:
 
     def sparql(self, text: str) -> Rows:
         """Run an ad-hoc SPARQL query; the project prefixes (kg:, id:, rdfs:, ...) need not be declared."""
-        return Rows(self.engine.query(with_prefixes(text)))
+        return Rows(self.engine.query(text))
 
 
 def open(paths: Sequence[Path] | None = None, *, queries: Path | None = None,

@@ -103,8 +103,6 @@ def _run_query(args: argparse.Namespace) -> int:
 
 
 def _run_sparql(args: argparse.Namespace) -> int:
-    from .queries import with_prefixes
-
     where = "standard input" if args.file == "-" else args.file
     if args.file == "-":
         text = sys.stdin.read()
@@ -114,16 +112,14 @@ def _run_sparql(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise KraeftgrafError(f"{args.file}: cannot read the query: {exc}") from exc
     engine = _engine(args)
-    full_text = with_prefixes(text)
     try:
-        result = engine.query(full_text)
+        result = engine.query(text)  # the engines predeclare the project's prefixes: lines stay as written
     except KraeftgrafError:
         raise
     except ParseBaseException as exc:
-        line = exc.lineno - (full_text.count("\n") - text.count("\n"))  # the added PREFIX lines come first
-        raise SparqlSyntaxError(where, f"{exc.msg} (line {line}, column {exc.col})") from exc
+        raise SparqlSyntaxError(where, f"{exc.msg} (line {exc.lineno}, column {exc.col})") from exc
     except Exception as exc:  # rdflib raises plain Exception for unknown prefixes, bad GROUP BY and the like
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        detail = str(exc).splitlines()[0] if str(exc) else "the engine gave no reason"
         raise KraeftgrafError(f"{where}: the query cannot run: {detail}\nFix the query and run it again.") from exc
     _write(result, args)
     return EXIT_OK

@@ -1,9 +1,8 @@
 """One small interface in front of every SPARQL engine, so callers never depend on which one answers."""
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
@@ -11,7 +10,11 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
-QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+from .namespaces import PREFIXES
+from .query_reading import QueryForm, read_query, where_clause_start
+
+__all__ = ["DatasetSelection", "HoldsHandles", "QueryEngine", "QueryForm", "QueryResult", "RdflibEngine",
+           "WritesAnswers", "from_rdflib_result", "query_form", "rows_as_tuples", "with_inline_values"]
 
 
 @dataclass
@@ -42,8 +45,12 @@ class QueryEngine(Protocol):
     checks_syntax: bool
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
-              dataset: DatasetSelection | None = None) -> QueryResult:
-        """Run a query with optional variable bindings, on the named graphs `dataset` selects if given."""
+              dataset: DatasetSelection | None = None, base: str | None = None) -> QueryResult:
+        """Run a query with optional variable bindings, on the named graphs `dataset` selects if given.
+
+        The project's prefixes (kg:, id:, rdfs:, ...) are predeclared; relative IRIs resolve against `base`
+        unless the query sets its own BASE.
+        """
         ...
 
 
@@ -65,7 +72,7 @@ class WritesAnswers(Protocol):
         ...
 
     def serialized(self, sparql: str, format_name: str, *, max_rows: int,
-                   dataset: DatasetSelection | None = None) -> bytes:
+                   dataset: DatasetSelection | None = None, base: str | None = None) -> bytes:
         """The answer in the format; ResultTooLargeError past `max_rows` rows or triples."""
         ...
 
@@ -80,12 +87,12 @@ class RdflibEngine:
         self.dataset = dataset
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
-              dataset: DatasetSelection | None = None) -> QueryResult:
+              dataset: DatasetSelection | None = None, base: str | None = None) -> QueryResult:
         init: dict[str, Identifier] = {k: v for k, v in (bindings or {}).items() if isinstance(v, Identifier)}
         if dataset is None:
-            return from_rdflib_result(self.dataset.query(sparql, initBindings=init))
+            return from_rdflib_result(self.dataset.query(sparql, initNs=PREFIXES, initBindings=init, base=base))
         # rdflib reads the dataset from the algebra's FROM clauses: the client's selection replaces them.
-        prepared = prepareQuery(sparql, initNs=dict(self.dataset.namespaces()))
+        prepared = prepareQuery(sparql, initNs=PREFIXES, base=base)
         prepared.algebra["datasetClause"] = [
             *(CompValue("DatasetClause", default=URIRef(g)) for g in dataset.default_graphs),
             *(CompValue("DatasetClause", named=URIRef(g)) for g in dataset.named_graphs),
@@ -117,11 +124,6 @@ def rows_as_tuples(result: QueryResult, variables: Sequence[str] | None = None) 
     return [tuple(row.get(name) for name in names) for row in result.rows]
 
 
-
-_WHERE_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_FIRST_GROUP = re.compile(r"\{")
-
-
 def with_inline_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     """The query with the parameters as an inline VALUES block opening its WHERE clause.
 
@@ -130,31 +132,16 @@ def with_inline_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     syntax) joined with the whole WHERE group, so its filters see them bound, as with initBindings.
     """
     if not bindings:
-        return without_comment_lines(sparql)
+        return sparql
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(term.n3() for term in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }} "
-    body = without_comment_lines(sparql)
-    opening = _WHERE_GROUP.search(body) or _FIRST_GROUP.search(body)
-    if opening is None:
-        raise ValueError("the query has no WHERE clause to bind parameters in")
-    return body[: opening.end()] + block + body[opening.end():]
-
-
-def without_comment_lines(sparql: str) -> str:
-    """The query without its whole-line comments (saved queries' metadata headers)."""
-    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
-
-
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", re.IGNORECASE)
-_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+    at = where_clause_start(sparql)
+    return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }} {sparql[at:]}"
 
 
 def query_form(sparql: str) -> QueryForm:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the keyword that opens the query after its prologue."""
-    body = without_comment_lines(sparql)
-    match = _FORM.match(body, _PROLOGUE.match(body).end())  # type: ignore[union-attr]
-    if match is None:
+    form = read_query(sparql).form
+    if form is None:
         raise ValueError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")
-    form: QueryForm = match.group(1).upper()  # type: ignore[assignment]
     return form

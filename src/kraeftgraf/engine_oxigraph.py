@@ -12,12 +12,13 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from .engine import DatasetSelection, QueryForm, QueryResult, query_form, with_inline_values, without_comment_lines
-from .errors import DataFileError, ResultTooLargeError, SparqlSyntaxError
+from .engine import DatasetSelection, QueryForm, QueryResult, query_form, with_inline_values
+from .errors import DataFileError, QueryEvaluationError, ResultTooLargeError, SparqlSyntaxError
 from .namespaces import PREFIXES
+from .query_reading import read_query
 from .store import expand_paths, graph_name, holds_named_graphs, rdf_format_of
 
-_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
+_UNKNOWN_FUNCTION = re.compile(r"The custom function (<[^>]*>) is not supported")
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
 _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -85,9 +86,9 @@ class OxigraphEngine:
         return {row["g"].value: int(row["n"].value) for row in counts}  # type: ignore[union-attr]
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
-              dataset: DatasetSelection | None = None) -> QueryResult:
+              dataset: DatasetSelection | None = None, base: str | None = None) -> QueryResult:
         sparql = with_inline_values(sparql, bindings)
-        answer = self._run(sparql, dataset)
+        answer = self._run(sparql, dataset, base)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form="ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -113,12 +114,12 @@ class OxigraphEngine:
         return format_name in _GRAPH_FORMATS
 
     def serialized(self, sparql: str, format_name: str, *, max_rows: int,
-                   dataset: DatasetSelection | None = None) -> bytes:
+                   dataset: DatasetSelection | None = None, base: str | None = None) -> bytes:
         """The answer written by Oxigraph's own serialisers, without rdflib terms in between.
 
         For the formats `writes` accepts; ResultTooLargeError past `max_rows` rows or triples.
         """
-        answer = self._run(sparql, dataset)
+        answer = self._run(sparql, dataset, base)
         if isinstance(answer, ox.QueryBoolean):
             return answer.serialize(format=_RESULT_FORMATS[format_name]) or b""
         if isinstance(answer, ox.QuerySolutions):
@@ -133,13 +134,14 @@ class OxigraphEngine:
             raise ResultTooLargeError("triples", max_rows)
         return ox.serialize(triples, format=_GRAPH_FORMATS[format_name], prefixes=dict(PREFIXES)) or b""
 
-    def _run(self, sparql: str,
-             dataset: DatasetSelection | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def _run(self, sparql: str, dataset: DatasetSelection | None,
+             base: str | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         # Parameters come as an inline VALUES block (see `with_inline_values`): pyoxigraph's own
         # substitutions only accept projected variables.
         # The union of the named graphs is the default graph, unless the query or client names a dataset.
-        names_graphs = bool(_FROM.search(without_comment_lines(sparql)))
-        options: dict[str, object] = {"use_default_graph_as_union": dataset is None and not names_graphs}
+        names_graphs = read_query(sparql).names_graphs
+        options: dict[str, object] = {"use_default_graph_as_union": dataset is None and not names_graphs,
+                                       "prefixes": PREFIXES, "base_iri": base}
         if dataset is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph()
             options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
@@ -147,6 +149,16 @@ class OxigraphEngine:
             return self.store.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise SparqlSyntaxError("query", str(exc)) from None
+        except RuntimeError as exc:  # Oxigraph's word for a query it parsed but will not evaluate
+            raise QueryEvaluationError(_in_words(str(exc))) from None
+
+
+def _in_words(message: str) -> str:
+    unknown = _UNKNOWN_FUNCTION.match(message)
+    if unknown:
+        return (f"{unknown.group(1)} is not a function this endpoint knows. It offers the functions of SPARQL 1.1 "
+                "and casts to XSD types such as xsd:integer(?x).")
+    return message
 
 
 def load_files(store: ox.Store, paths: Iterable[Path]) -> None:

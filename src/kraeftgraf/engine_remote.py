@@ -7,8 +7,9 @@ from urllib.error import URLError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .engine import DatasetSelection, QueryResult, with_inline_values
+from .engine import DatasetSelection, QueryResult, query_form, with_inline_values
 from .errors import RemoteEndpointError
+from .query_reading import with_prologue
 
 
 class RemoteEngine:
@@ -27,19 +28,20 @@ class RemoteEngine:
         self.timeout = timeout
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
-              dataset: DatasetSelection | None = None) -> QueryResult:
+              dataset: DatasetSelection | None = None, base: str | None = None) -> QueryResult:
         from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper  # imported here: only remote use needs it
 
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
         client.setTimeout(int(self.timeout))
-        client.setQuery(with_inline_values(sparql, bindings))
+        text = with_prologue(with_inline_values(sparql, bindings), base=base)
+        client.setQuery(text)
+        client.queryType = form = query_form(text)  # SPARQLWrapper guesses from words anywhere, comments too
         selection = dataset or DatasetSelection(default_graphs=(self.graph,) if self.graph else ())
         for default in selection.default_graphs:
             client.addDefaultGraph(default)
         for named in selection.named_graphs:
             client.addNamedGraph(named)
-        form = client.queryType
         client.setReturnFormat(JSON if form in ("SELECT", "ASK") else N3)
         try:
             response = client.query()

@@ -74,6 +74,15 @@ class SparqlSyntaxError(KraeftgrafError):
     def __init__(self, where: str, detail: str) -> None:
         super().__init__(f"{where}: not valid SPARQL: {detail}\nFix the query and run it again.")
         self.where = where
+        self.detail = detail
+
+
+class QueryEvaluationError(KraeftgrafError):
+    """A well-formed query that the engine cannot evaluate (an unknown function, an unbound SERVICE name)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The query cannot be evaluated: {detail}\nFix the query and run it again.")
+        self.detail = detail
 
 
 class MissingDependencyError(KraeftgrafError):

@@ -11,15 +11,15 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from . import resources
-from .engine import QueryEngine, QueryResult, without_comment_lines
+from .engine import QueryEngine, QueryResult
 from .errors import ParameterError, QueryFileError, UnknownQueryError
-from .namespaces import PREFIXES
 from .query_header import YEARS, Bilingual, Parameter, expand_iri, read_header
+from .query_reading import read_query
 from .terms import shorten
 
 __all__ = [
     "Bilingual", "Choice", "Parameter", "ParamValue", "SavedQuery", "bind_parameters", "get_query",
-    "load_queries", "parameter_choices", "parse_query_file", "parse_value", "run_saved_query", "with_prefixes",
+    "load_queries", "parameter_choices", "parse_query_file", "parse_value", "run_saved_query",
 ]
 
 # What a caller may pass for a parameter: text as typed on a command line or in a form, or a ready value.
@@ -69,9 +69,12 @@ def parse_query_file(path: Path) -> SavedQuery:
         raise QueryFileError(path, f"cannot read the file: {exc}") from exc
     header = read_header(path, text)
     params = header.params
-    body = without_comment_lines(text)
+    reading = read_query(text)
+    if reading.problem is not None:
+        raise QueryFileError(path, f"not valid SPARQL: {reading.problem.problem}", line=reading.problem.line)
+    mentioned = {token.text[1:] for token in reading.tokens if token.kind == "var"}
     for param in params:
-        if not re.search(rf"[?$]{param.name}\b", body):
+        if param.name not in mentioned:
             raise QueryFileError(path, f"parameter {param.name!r} is declared but the query never uses ?{param.name}")
     query = SavedQuery(name=path.stem, path=path, sparql=text, summary=header.summary,
                        description=header.description, tags=header.tags, params=params)
@@ -168,22 +171,6 @@ def parameter_choices(param: Parameter, engine: QueryEngine) -> list[Choice]:
     if param.type != "iri" or param.of_class is None:
         return []
     return _instances(engine, param.of_class)
-
-
-_FIRST_CODE_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
-
-
-def with_prefixes(sparql: str) -> str:
-    """The query with a PREFIX declaration for every project prefix (kg:, id:, ...) it does not declare itself.
-
-    They go in front of its first line of code, so that the line numbers of syntax errors stay those the
-    author sees and comment lines stay whole.
-    """
-    declared = set(re.findall(r"(?i)\bPREFIX\s+([\w-]*):", sparql))
-    missing = "".join(f"PREFIX {name}: <{iri}> " for name, iri in PREFIXES.items() if name not in declared)
-    first_code = _FIRST_CODE_LINE.search(sparql)
-    at = first_code.start() if first_code else len(sparql)
-    return sparql[:at] + missing + sparql[at:]
 
 
 def _integer(raw: ParamValue) -> int | None:

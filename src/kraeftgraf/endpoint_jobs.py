@@ -12,8 +12,8 @@ from .formats import serialize
 from .namespaces import PREFIXES
 from .pages_entity import describe_entity, entity_graph, label_index, render_entity
 from .protocol import GRAPH_OFFERS, media_type, negotiate, result_format
-from .queries import Choice, Parameter, SavedQuery, parameter_choices, parse_value, run_saved_query, with_prefixes
-from .safety import inspect_query
+from .queries import Choice, Parameter, SavedQuery, parameter_choices, parse_value, run_saved_query
+from .safety import explain_engine_syntax_error, inspect_query, without_byte_order_mark
 
 ENTITY_OFFERS: tuple[tuple[str, str], ...] = (("text/html", "html"), ("application/xhtml+xml", "html"), *GRAPH_OFFERS)
 
@@ -39,20 +39,18 @@ class SparqlJob:
     accept: str | None
 
     def run(self, context: WorkerContext) -> Answer:
-        inspected = inspect_query(self.query, graphs=context.graphs, dataset=self.dataset,
+        query = without_byte_order_mark(self.query)
+        inspected = inspect_query(query, graphs=context.graphs, dataset=self.dataset, base=context.base,
                                   engine_checks_syntax=context.engine.checks_syntax)
         format_name = result_format(self.accept, inspected.form)  # 406 before the work, not after
-        text = with_prefixes(self.query)
         try:
             if isinstance(context.engine, WritesAnswers) and context.engine.writes(inspected.form, format_name):
-                body = context.engine.serialized(text, format_name, max_rows=context.max_rows, dataset=self.dataset)
+                body = context.engine.serialized(query, format_name, max_rows=context.max_rows,
+                                                 dataset=self.dataset, base=context.base)
                 return Answer(media_type(format_name), body)
-            result = context.engine.query(text, dataset=self.dataset)
-        except SparqlSyntaxError:
-            # rare, so worth rdflib's slow parser: it names the line and column as the author wrote them,
-            # and tells an update from a typo
-            inspect_query(self.query, graphs=context.graphs, dataset=self.dataset)
-            raise
+            result = context.engine.query(query, dataset=self.dataset, base=context.base)
+        except SparqlSyntaxError as exc:  # from an engine that checks syntax itself: say it at the author's place
+            raise explain_engine_syntax_error(query, exc.detail, base=context.base) from None
         return answer(result, format_name, context.max_rows)
 
 

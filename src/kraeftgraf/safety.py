@@ -1,23 +1,18 @@
 """What a query sent to the public endpoint may not do: change data, call other services, read other sources.
 
-Two layers. `inspect_query` parses each query and refuses updates, SERVICE and FROM / FROM NAMED outside the
-dataset with a reason the client can act on. For an engine that parses strictly itself (Oxigraph), a query
-in which the letters of SERVICE and FROM appear only in comment lines cannot use either, so it skips
-rdflib's slow parser; the engine then reports its syntax errors. `seal_process` then makes the worker
-process that runs queries unable to open network connections, read files outside Python's own installation
-or start programs, so that even a path the inspection missed leads nowhere (for rdflib: Oxigraph's own
-HTTP client for SERVICE is beyond the reach of Python's audit hooks, so the inspection is what stops it).
+The first of two layers (the second is `sandbox`: query workers that cannot open a network connection at all).
+`inspect_query` reads the query's tokens as the grammar defines them (`query_reading`) and refuses updates,
+SERVICE, and FROM / FROM NAMED outside the dataset, with a reason the client can act on. A query whose tokens
+do not settle what it does is parsed in full by rdflib; for Oxigraph, which parses differently from rdflib in
+places, such a query is refused outright if the letters of SERVICE appear anywhere in it. The rdflib engine's
+queries are always parsed in full too, since that parse is the one rdflib then runs.
 """
 
-import os
 import re
-import socket
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -25,9 +20,11 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
-from .engine import DatasetSelection, QueryForm, query_form, without_comment_lines
+from .engine import DatasetSelection, QueryForm
 from .errors import QueryRefusedError, SparqlSyntaxError
 from .namespaces import PREFIXES
+from .query_reading import QueryReading, read_query
+from .sparql_lexer import SparqlLexError, position_of
 
 _FORMS: dict[str, QueryForm] = {
     "SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
@@ -36,18 +33,12 @@ _UPDATE_NAMES = {
     "Copy": "COPY", "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
     "Modify": "DELETE/INSERT"}
 _INSPECTED_KEEP = 256  # distinct query texts each worker remembers (saved queries repeat)
-# Oxigraph reads keywords only as written (codepoint escapes count only inside strings), and a line whose
-# first character is '#' is a comment or inside a string, never code. So without these letters elsewhere,
-# the query has no SERVICE and no FROM.
-_NEEDS_PARSING = re.compile(r"service|from", re.IGNORECASE)
-
-# Audit events that reach outside the process: the network, other programs.
-_OUTBOUND_EVENTS = frozenset({
-    "socket.connect", "socket.sendto", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
-    "socket.getnameinfo", "urllib.Request", "http.client.connect", "ftplib.connect", "smtplib.connect",
-    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile", "webbrowser.open",
-})
-_CODE_SUFFIXES = (".py", ".pyc", ".so")
+_SERVICE_LETTERS = re.compile("service", re.IGNORECASE)
+_BYTE_ORDER_MARK = "\ufeff"
+# Oxigraph's syntax errors: "error at LINE:COLUMN: expected one of A, B, ..." where an item in words (with spaces)
+# is a rule it checked beyond the grammar, such as "The SELECT contains a variable that is unbound".
+_ENGINE_ERROR = re.compile(r"error at (\d+):(\d+): expected (?:one of )?(.*)", re.DOTALL)
+_ENGINE_SENTENCE = re.compile(r"(?:^|, )([A-Z][a-z]+(?: [^,\[\]\"']+){2,})")
 
 
 @dataclass(frozen=True)
@@ -59,15 +50,74 @@ class InspectedQuery:
     from_named_graphs: tuple[str, ...]
 
 
+def without_byte_order_mark(text: str) -> str:
+    """The query without a leading byte-order mark, which editors on Windows write and SPARQL does not know."""
+    return text.removeprefix(_BYTE_ORDER_MARK)
+
+
 def inspect_query(text: str, *, graphs: frozenset[str], dataset: DatasetSelection | None = None,
-                  engine_checks_syntax: bool = False) -> InspectedQuery:
+                  engine_checks_syntax: bool = False, base: str | None = None) -> InspectedQuery:
     """The query's form; SparqlSyntaxError or QueryRefusedError saying why it will not run.
 
-    With `engine_checks_syntax`, a query that cannot name SERVICE or FROM is not parsed here: the engine
-    that runs it reports its syntax errors.
+    With `engine_checks_syntax` (Oxigraph), a query whose tokens say what it does is not parsed here: the
+    engine reports its syntax errors (see `explain_engine_syntax_error`). `base` resolves relative IRIs.
     """
-    inspected = _screen(text) if engine_checks_syntax else None
-    inspected = inspected or _inspect(text)
+    reading = read_query(text, base=base)
+    _refuse_what_the_tokens_show(text, reading)
+    if reading.unclear is None and engine_checks_syntax:
+        assert reading.form is not None  # an empty text and an update were refused above
+        inspected = InspectedQuery(form=reading.form, from_graphs=reading.from_graphs,
+                                   from_named_graphs=reading.from_named_graphs)
+    else:
+        if reading.unclear is not None and engine_checks_syntax and _SERVICE_LETTERS.search(text):
+            raise QueryRefusedError(
+                f"the endpoint cannot be sure how this query reads ({reading.unclear}), and it mentions SERVICE. "
+                "This endpoint does not call other SPARQL services; write the query without the word SERVICE, "
+                "or put spaces around the < and > of comparisons.")
+        inspected = _parse_fully(text, base)
+    _refuse_outside_graphs(inspected, graphs, dataset)
+    return inspected
+
+
+def explain_engine_syntax_error(text: str, engine_message: str, *, base: str | None = None) -> SparqlSyntaxError:
+    """A syntax error an engine reported, said in words at the place in the text the author wrote.
+
+    rdflib's parser is asked first (it names what it found where); where it accepts what the engine refused,
+    the engine's own message is cleaned of its grammar dump.
+    """
+    try:
+        _parse_fully(text, base)
+    except SparqlSyntaxError as exc:
+        return exc
+    except QueryRefusedError:
+        pass
+    located = _ENGINE_ERROR.match(engine_message)
+    if located is None:
+        return SparqlSyntaxError("query", engine_message.splitlines()[0] if engine_message else "not valid SPARQL")
+    line, column = int(located.group(1)), int(located.group(2))
+    sentence = _ENGINE_SENTENCE.search(located.group(3))
+    problem = sentence.group(1).strip().rstrip(".").lower() if sentence else _unexpected(text, line, column)
+    return SparqlSyntaxError("query", _located(text, line, column, problem))
+
+
+def _refuse_what_the_tokens_show(text: str, reading: QueryReading) -> None:
+    if reading.problem is not None and not reading.tokens and reading.unclear is None:  # no sequence of tokens
+        raise SparqlSyntaxError("query", _located(text, reading.problem.line, reading.problem.column,
+                                                  reading.problem.problem))
+    if reading.update is not None:
+        _refuse_update(text, reading.update)
+    if reading.service is not None:
+        raise _service_refused(reading.service_target())
+    if reading.empty:
+        raise SparqlSyntaxError("query", "the query is empty (only comments, white space or PREFIX lines). "
+                                         "Write a SELECT, ASK, CONSTRUCT or DESCRIBE query.")
+    if reading.problem is not None and reading.unclear is None:
+        raise SparqlSyntaxError("query", _located(text, reading.problem.line, reading.problem.column,
+                                                  reading.problem.problem))
+
+
+def _refuse_outside_graphs(inspected: InspectedQuery, graphs: frozenset[str],
+                           dataset: DatasetSelection | None) -> None:
     requested = [*inspected.from_graphs, *inspected.from_named_graphs]
     if dataset is not None:
         requested += [*dataset.default_graphs, *dataset.named_graphs]
@@ -77,39 +127,34 @@ def inspect_query(text: str, *, graphs: frozenset[str], dataset: DatasetSelectio
                 f"<{iri}> is not a graph of this dataset, and the endpoint never fetches data from elsewhere. "
                 "Name one of the graphs that the service description (GET /sparql) lists, or leave out "
                 "FROM to query them all.")
-    return inspected
 
 
-def _screen(text: str) -> InspectedQuery | None:
-    """The form of a query without SERVICE and FROM, read from its opening keyword; None when unsure."""
-    if _NEEDS_PARSING.search(without_comment_lines(text)):
-        return None
-    try:
-        return InspectedQuery(form=query_form(text), from_graphs=(), from_named_graphs=())
-    except ValueError:  # an update or no query at all: the parser says which
-        return None
+def _service_refused(target: str) -> QueryRefusedError:
+    shown = f"SERVICE {target}" if target else "SERVICE"
+    return QueryRefusedError(f"{shown}: this endpoint does not call other SPARQL services. "
+                             "Query the other service yourself and combine the answers in your own code.")
 
 
 @lru_cache(maxsize=_INSPECTED_KEEP)
-def _inspect(text: str) -> InspectedQuery:
+def _parse_fully(text: str, base: str | None) -> InspectedQuery:
+    """rdflib's own reading of the query: what rdflib runs, and what the unclear cases are decided by."""
     try:
         parsed = parseQuery(text)
     except ParseBaseException as exc:
-        _refuse_if_update(text)
-        raise SparqlSyntaxError("query", _syntax_detail(exc)) from exc
-    except RecursionError as exc:
-        raise QueryRefusedError("the query is nested too deeply to read; simplify it") from exc
+        raise SparqlSyntaxError("query", _located(text, exc.lineno, exc.col, _pyparsing_problem(exc))) from None
+    except RecursionError:
+        raise QueryRefusedError("the query is nested too deeply to read; simplify it") from None
+    except ValueError as exc:  # rdflib decodes \u escapes itself, and fails on ones that are no character
+        raise SparqlSyntaxError("query", f"an escape is not a character ({exc})") from None
     try:
-        algebra = translateQuery(parsed, initNs=PREFIXES).algebra  # the project's prefixes are predeclared
-    except RecursionError as exc:
-        raise QueryRefusedError("the query is nested too deeply to read; simplify it") from exc
+        algebra = translateQuery(parsed, base=base, initNs=PREFIXES).algebra  # the project's prefixes are predeclared
+    except RecursionError:
+        raise QueryRefusedError("the query is nested too deeply to read; simplify it") from None
     except Exception as exc:  # rdflib raises plain Exception for unknown prefixes, bad GROUP BY and the like
-        raise SparqlSyntaxError("query", str(exc)) from exc
+        raise SparqlSyntaxError("query", str(exc)) from None
     for node in _walk(algebra):
         if node.name == "ServiceGraphPattern":
-            raise QueryRefusedError(
-                f"SERVICE {_show(node['term'])}: this endpoint does not call other SPARQL services. "
-                "Query the other service yourself and combine the answers in your own code.")
+            raise _service_refused(_show(node["term"]))
     clauses = algebra.get("datasetClause") or []
     return InspectedQuery(
         form=_FORMS[algebra.name],
@@ -118,13 +163,12 @@ def _inspect(text: str) -> InspectedQuery:
     )
 
 
-def _refuse_if_update(text: str) -> None:
-    """Say "read-only" rather than "syntax error" when the text is a well-formed SPARQL Update."""
+def _refuse_update(text: str, keyword: str) -> None:
+    """Say "read-only", naming the operations (from rdflib's update parser where it reads them)."""
     try:
-        update = parseUpdate(text)
-    except (ParseBaseException, RecursionError):
-        return
-    operations = sorted({_UPDATE_NAMES.get(op.name, op.name) for op in update.request})
+        operations = sorted({_UPDATE_NAMES.get(op.name, op.name) for op in parseUpdate(text).request})
+    except (ParseBaseException, RecursionError, ValueError):
+        operations = [keyword]
     raise QueryRefusedError(
         f"this endpoint is read-only and does not accept SPARQL Update ({', '.join(operations)}). "
         "Change the data in its Turtle files and rebuild.")
@@ -144,83 +188,29 @@ def _show(term: Any) -> str:
     return f"<{term}>" if isinstance(term, URIRef) else str(term)
 
 
-def _syntax_detail(exc: ParseBaseException) -> str:
-    return f"line {exc.lineno}, column {exc.column}: {exc.msg} (near {exc.line.strip()[:80]!r})"
+def _pyparsing_problem(exc: ParseBaseException) -> str:
+    found = exc.found if exc.loc < len(exc.pstr) else ""
+    return f"unexpected {found}" if found else "the query ends too early: something is missing at the end"
 
 
-def seal_process(*, allowed_url: str | None = None) -> None:
-    """From now on this process cannot reach the network, start programs or read files other than Python's own.
-
-    Meant for the forked workers that run queries: an audit hook (PEP 578) refuses the events, so a query
-    that somehow asks rdflib to fetch a URL or read a file gets an error instead of the content. With
-    `allowed_url` (a remote SPARQL endpoint that holds the data), connections to its host and port alone
-    are let through.
-    """
-    import rdflib.plugins.sparql
-
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # rdflib would otherwise fetch unknown FROM graphs
-    allowed_roots = tuple(sorted({os.path.realpath(p) + os.sep for p in
-                                  (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}))
-
-    allowed = _Destination.of(allowed_url) if allowed_url else None
-
-    def refuse_outside_access(event: str, args: tuple[Any, ...]) -> None:
-        if event in _OUTBOUND_EVENTS and not (allowed and allowed.permits(event, args)):
-            raise QueryRefusedError(f"it led to {event}, and the endpoint never reaches outside its own data")
-        if event == "open" and args and isinstance(args[0], str | bytes | os.PathLike):
-            path = os.fsdecode(args[0])
-            if not path.endswith(_CODE_SUFFIXES) and not os.path.realpath(path).startswith(allowed_roots):
-                raise QueryRefusedError(f"it tried to read {path!r}, and the endpoint never reads files for a query")
-
-    sys.addaudithook(refuse_outside_access)
+def _unexpected(text: str, line: int, column: int) -> str:
+    reading = read_query(text)
+    for token in reading.tokens:
+        if (token.line, token.column) >= (line, column):
+            return f"unexpected {token.text[:40]}"
+    return "the query ends too early: something is missing at the end"
 
 
-def address_space() -> int | None:
-    """The bytes of address space this process uses now (Linux); None where that cannot be read."""
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        return None
+def _located(text: str, line: int, column: int, problem: str) -> str:
+    """The problem at its place, with the line of the query and a caret under the column."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if not 1 <= line <= len(lines):
+        line, column = position_of(text, len(text))
+    source = lines[line - 1] if lines else ""
+    shown = source.expandtabs(1)[:160]
+    caret = " " * (min(column, len(shown) + 1) - 1) + "^"
+    return f"line {line}, column {column}: {problem}\n  {shown}\n  {caret}"
 
 
-def limit_memory(megabytes: int, *, baseline: int | None) -> None:
-    """Cap the address space at `baseline` plus `megabytes`; beyond it, Python raises MemoryError."""
-    import resource
-
-    if baseline is None:  # the time limit alone bounds a query then
-        return
-    limit = baseline + megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-@dataclass(frozen=True)
-class _Destination:
-    """The host and port of the one remote endpoint a sealed worker may reach."""
-
-    url: str
-    host: str
-    port: int
-    addresses: frozenset[str]
-
-    @classmethod
-    def of(cls, url: str) -> "_Destination":
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        try:
-            addresses = frozenset(str(info[4][0]) for info in socket.getaddrinfo(host, port))
-        except OSError:
-            addresses = frozenset()
-        return cls(url=url, host=host, port=port, addresses=addresses | {host})
-
-    def permits(self, event: str, args: tuple[Any, ...]) -> bool:
-        """True for the steps urllib takes to reach this endpoint, and for nothing else."""
-        if event == "urllib.Request":
-            return bool(args) and str(args[0]).startswith(self.url)
-        if event in ("socket.getaddrinfo", "http.client.connect"):
-            host, port = (args[0], args[1]) if event == "socket.getaddrinfo" else (args[1], args[2])
-            return str(host) in self.addresses and int(port or 0) == self.port
-        if event == "socket.connect" and len(args) > 1 and isinstance(args[1], tuple):
-            return str(args[1][0]) in self.addresses and int(args[1][1]) == self.port
-        return False
+__all__ = ["InspectedQuery", "SparqlLexError", "explain_engine_syntax_error", "inspect_query",
+           "without_byte_order_mark"]

@@ -85,6 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
     else:
         service = start_built(args.paths or None, settings=settings, engine=args.engine)
     _say(f"loaded {service.summary.origin}: {service.summary.triples} triples")
+    _say(service.pool.seal.describe())
     try:
         listener = _listen(args.host, args.port)
         _say(f"serving http://{_show_host(args.host)}:{listener.getsockname()[1]}/ ({settings.workers} workers, "

@@ -135,6 +135,7 @@ def _service_description(request: Request, service: EndpointService, accept: str
         f"queries of at most {settings.max_query_length} characters; request bodies of at most "
         f"{settings.max_body} bytes.",
         "The prefixes " + ", ".join(f"{p}:" for p in PREFIXES) + " are predeclared.",
+        service.pool.seal.describe(),
     ]
     endpoint = str(request.url).split("?")[0]
     graph = service_description(endpoint, service.summary, notes=notes)

@@ -10,6 +10,7 @@ from rdflib import Dataset, Graph
 
 from . import resources
 from .build_cache import content_version
+from .egress import BackendRelay
 from .endpoint_cache import AnswerCache
 from .endpoint_jobs import WarmUpJob
 from .endpoint_settings import EndpointSettings
@@ -35,10 +36,13 @@ class EndpointService:
     ontology: Graph
     answers: AnswerCache
     cache: dict[str, Answer] = field(default_factory=dict)  # pages built here that never change while serving
+    relay: BackendRelay | None = None  # the way to the remote endpoint, with --backend
 
     def close(self) -> None:
-        """Stop the workers."""
+        """Stop the workers (and the relay to a remote endpoint)."""
         self.pool.close()
+        if self.relay is not None:
+            self.relay.close()
 
 
 ENGINES = ("oxigraph", "rdflib")
@@ -64,7 +68,7 @@ def start_service(dataset: Dataset, *, settings: EndpointSettings, origin: str,
     """
     summary = summarize(dataset, origin=f"{origin}; answered by the {engine} engine")
     context = WorkerContext(engine=embedded_engine(dataset, engine), graphs=frozenset(summary.graphs),
-                            max_rows=settings.max_rows)
+                            max_rows=settings.max_rows, base=query_base(settings))
     version = f"{engine}:{version or dataset_digest(dataset)}"
     return _start(context, summary, settings=settings, queries=queries, version=version)
 
@@ -77,8 +81,16 @@ def start_remote(url: str, *, graph: str, settings: EndpointSettings) -> Endpoin
     triples = int(str(engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]))
     summary = DatasetSummary(graphs={graph: triples}, triples=triples,
                              origin=f"the graph <{graph}> of the remote SPARQL endpoint {url}")
-    context = WorkerContext(engine=engine, graphs=frozenset(summary.graphs), max_rows=settings.max_rows, backend=url)
-    return _start(context, summary, settings=settings, queries=None, version=None)  # its data may change
+    relay = BackendRelay(url)  # the workers' only way out (see `egress`)
+    try:
+        context = WorkerContext(engine=engine, graphs=frozenset(summary.graphs), max_rows=settings.max_rows,
+                                backend=url, relay=relay.path, base=query_base(settings))
+        service = _start(context, summary, settings=settings, queries=None, version=None)  # its data may change
+    except BaseException:
+        relay.close()
+        raise
+    service.relay = relay
+    return service
 
 
 def _start(context: WorkerContext, summary: DatasetSummary, *, settings: EndpointSettings,
@@ -141,8 +153,15 @@ def _start_oxigraph(engine: "OxigraphEngine", *, origin: str, version: str,
     sizes = engine.graph_sizes()
     summary = DatasetSummary(graphs=sizes, triples=len(engine.store), origin=f"{origin}; answered by the oxigraph "
                                                                               "engine")
-    context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows)
+    context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows,
+                            base=query_base(settings))
     return _start(context, summary, settings=settings, queries=None, version=f"{engine.name}:{version}")
+
+
+def query_base(settings: EndpointSettings) -> str:
+    """The IRI that relative IRIs in a query resolve against (unless it sets BASE): this endpoint's /sparql."""
+    base_url = getattr(settings, "base_url", None) or "http://127.0.0.1:8000"
+    return f"{base_url}/sparql"
 
 
 def summarize(dataset: Dataset, *, origin: str) -> DatasetSummary:

@@ -25,10 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from .egress import route_urllib_through
 from .endpoint_errors import HttpProblem, problem_for
 from .engine import HoldsHandles, QueryEngine
 from .errors import QueryTimeoutError, ServerBusyError
-from .safety import address_space, limit_memory, seal_process
+from .sandbox import SealReport, address_space, limit_memory, seal_process
 
 _LENGTH = struct.Struct("!Q")
 _PID = struct.Struct("!i")
@@ -48,6 +49,8 @@ class WorkerContext:
     graphs: frozenset[str]
     max_rows: int
     backend: str | None = None  # the one URL a worker may reach: a remote SPARQL endpoint serving the data
+    relay: str | None = None  # the Unix socket through which it reaches the backend (see `egress`)
+    base: str | None = None  # the IRI relative IRIs in queries resolve against: the endpoint's own URL
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], Memo]) -> Memo:
@@ -93,6 +96,7 @@ class WorkerPool:
         self._lock = threading.Lock()  # the pool is used from whichever event loop serves the request
         self._control: socket.socket | None = None
         self._zygote_pid = 0
+        self.seal = SealReport(applied=(), missing=("the workers have not started",))
 
     def start(self, *, warm_up: Sequence["Job"] = ()) -> None:
         """Run the warm-up jobs (the workers inherit their caches), fork the zygote, then the workers.
@@ -118,6 +122,10 @@ class WorkerPool:
             _run_child(lambda: _zygote_main(zygote_end, self.context, self.timeout, self.memory_limit_mb))
         zygote_end.close()
         self._control, self._zygote_pid = server_end, pid
+        report = _receive_now(server_end)
+        if not isinstance(report, SealReport):
+            raise OSError("the zygote process did not start; see the log above")
+        self.seal = report
         for _ in range(self.size):
             self._idle.append(self._spawn())
 
@@ -233,6 +241,14 @@ async def _receive_exactly(loop: asyncio.AbstractEventLoop, channel: socket.sock
     return bytes(buffer)
 
 
+def _receive_now(channel: socket.socket) -> object:
+    """One framed message, waiting for it (the channel is blocking)."""
+    header = channel.recv(_LENGTH.size, socket.MSG_WAITALL)
+    if len(header) < _LENGTH.size:
+        return None
+    return pickle.loads(channel.recv(_LENGTH.unpack(header)[0], socket.MSG_WAITALL))
+
+
 def _run_child(main: Any) -> None:
     """Run a forked child's main function and leave without running the parent's cleanup code."""
     code = 0
@@ -253,7 +269,10 @@ def _zygote_main(control: socket.socket, context: WorkerContext, timeout: float,
     warnings.simplefilter("ignore", DeprecationWarning)
     gc.freeze()  # the workers' collectors then never write to the objects they share with us: they stay shared
     baseline = address_space()  # the workers start as copies of this process
-    seal_process(allowed_url=context.backend)
+    if context.relay is not None:
+        route_urllib_through(context.relay)
+    report = seal_process(keep_fds=[control.fileno()], relay=context.relay, backend=context.backend)
+    control.sendall(_frame(report))
     while control.recv(1) == _SPAWN:
         server_end, worker_end = socket.socketpair()
         pid = os.fork()

@@ -1,0 +1,218 @@
+"""The second layer: a sealed process cannot reach the network, start programs or read files, whatever it runs.
+
+Each test proves that the harm did not happen (a listener saw no connection, a marker was not read), and
+the operating-system seal is tested with code that goes around Python's audit hooks (ctypes, Oxigraph's own
+HTTP client), since that is what the hooks cannot stop.
+"""
+
+import asyncio
+import ctypes
+import errno
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kraeftgraf.endpoint_workers import Answer, WorkerContext, WorkerPool
+from kraeftgraf.engine_oxigraph import OxigraphEngine
+
+LINUX = sys.platform.startswith("linux")
+needs_linux = pytest.mark.skipif(not LINUX, reason=f"the operating-system seal uses Linux features ({sys.platform})")
+
+
+@dataclass
+class Canary:
+    """A TCP listener on loopback that counts every connection made to it."""
+
+    port: int
+    connections: list[str]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+
+@pytest.fixture
+def canary() -> Iterator[Canary]:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    seen = Canary(port=listener.getsockname()[1], connections=[])
+
+    def accept() -> None:
+        while True:
+            try:
+                connection, address = listener.accept()
+            except OSError:
+                return
+            seen.connections.append(f"{address[0]}:{address[1]}")
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield seen
+    finally:
+        listener.close()
+        thread.join(timeout=5)
+
+
+def run_sealed(code: str, *, seal: str = "seal_process()") -> subprocess.CompletedProcess[str]:
+    """Run code in a fresh Python after sealing it: a seal is for good, so never in the test process."""
+    script = "from kraeftgraf.sandbox import seal_process\nreport = " + seal + "\n" + textwrap.dedent(code)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+
+
+@needs_linux
+def test_the_operating_system_refuses_a_sealed_process_a_network_socket_even_around_python(canary: Canary) -> None:
+    done = run_sealed(f"""
+        import ctypes, errno, socket
+        print("SEAL", report.network_sealed, report.describe())
+        libc = ctypes.CDLL(None, use_errno=True)
+        for family in (socket.AF_INET, socket.AF_INET6):
+            fd = libc.socket(family, socket.SOCK_STREAM, 0)  # straight to the kernel: no audit hook sees it
+            if fd < 0:
+                print("REFUSED", errno.errorcode[ctypes.get_errno()])
+            else:  # a namespace without a network still lets the socket be made: try to connect it
+                address = ctypes.create_string_buffer(bytes([2, 0]) + ({canary.port}).to_bytes(2, "big")
+                                                      + bytes([127, 0, 0, 1]) + bytes(8))
+                result = libc.connect(fd, address, 16) if family == socket.AF_INET else -1
+                print("CONNECT", result, errno.errorcode.get(ctypes.get_errno()))
+        print("UNIX", libc.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0) >= 0)
+        """)
+    assert done.returncode == 0, done.stderr
+    assert "SEAL True" in done.stdout, done.stdout
+    assert "seccomp" in done.stdout
+    assert done.stdout.count("REFUSED EACCES") == 2, done.stdout
+    assert "UNIX True" in done.stdout  # the workers' own channels are Unix sockets
+    assert canary.connections == []
+
+
+@needs_linux
+def test_a_sealed_process_cannot_start_a_program_even_around_python(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    done = run_sealed(f"""
+        import ctypes, errno
+        libc = ctypes.CDLL(None, use_errno=True)
+        argv = (ctypes.c_char_p * 4)(b"/bin/sh", b"-c", b"touch {marker}", None)
+        print("EXECVE", libc.execv(b"/bin/sh", argv), errno.errorcode[ctypes.get_errno()])
+        """)
+    assert done.returncode == 0, done.stderr
+    assert "EXECVE -1 EACCES" in done.stdout
+    assert not marker.exists()
+
+
+@needs_linux
+def test_a_sealed_process_has_closed_the_sockets_it_inherited(canary: Canary) -> None:
+    inherited = socket.create_connection(("127.0.0.1", canary.port))
+    try:
+        code = f"""
+            import os
+            print("OPEN", {inherited.fileno()} in [int(fd) for fd in os.listdir("/proc/self/fd")])
+            """
+        script = "from kraeftgraf.sandbox import seal_process\nreport = seal_process()\n" + textwrap.dedent(code)
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                              pass_fds=[inherited.fileno()])
+    finally:
+        inherited.close()
+    assert done.returncode == 0, done.stderr
+    assert "OPEN False" in done.stdout
+
+
+def test_python_code_in_a_sealed_process_gets_a_clear_refusal_for_the_network(canary: Canary) -> None:
+    done = run_sealed(f"""
+        import socket, urllib.request
+        from kraeftgraf.errors import QueryRefusedError
+        for attempt in (lambda: urllib.request.urlopen("{canary.url}", timeout=2),
+                        lambda: socket.create_connection(("127.0.0.1", {canary.port}), timeout=2)):
+            try:
+                attempt()
+                print("CONNECTED")
+            except QueryRefusedError as refused:
+                print("BLOCKED", refused)
+        """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("BLOCKED") == 2 and "CONNECTED" not in done.stdout
+    assert "never reaches outside its own data" in done.stdout
+    assert canary.connections == []
+
+
+def test_a_sealed_process_cannot_read_files_or_start_programs(tmp_path: Path) -> None:
+    marker = tmp_path / "secret.txt"
+    marker.write_text("MARKER-7f3a9c", encoding="utf-8")
+    done = run_sealed(f"""
+        import subprocess
+        from kraeftgraf.errors import QueryRefusedError
+        for attempt in (lambda: open({str(marker)!r}).read(), lambda: subprocess.run(["true"])):
+            try:
+                print("leaked:", attempt())
+            except QueryRefusedError as refused:
+                print("BLOCKED", refused)
+        import rdflib.plugins.sparql.parser  # its own code still loads
+        print("imports work")
+        """)
+    assert done.returncode == 0, done.stderr
+    assert "leaked" not in done.stdout and "MARKER-7f3a9c" not in done.stdout
+    assert done.stdout.count("BLOCKED") == 2
+    assert "imports work" in done.stdout
+
+
+def test_rdflib_in_a_sealed_process_never_opens_a_file_named_by_from(tmp_path: Path) -> None:
+    marker = tmp_path / "graph.ttl"
+    marker.write_text("<urn:a> <urn:b> 'MARKER-51c2e8' .", encoding="utf-8")
+    # A hook added before the seal's sees every attempt, including one the seal would refuse.
+    seal = (f"__import__('sys').addaudithook(lambda event, args: event == 'open' and args and "
+            f"{str(marker)!r} in str(args[0]) and print('OPENED', args[0])) or seal_process()")
+    done = run_sealed(f"""
+        from rdflib import Dataset
+        dataset = Dataset(default_union=True)
+        try:
+            rows = list(dataset.query("SELECT ?o FROM <{marker.as_uri()}> WHERE {{ ?s ?p ?o }}"))
+            print("rows:", rows)
+        except Exception as error:
+            print("error:", error)
+        """, seal=seal)
+    assert done.returncode == 0, done.stderr
+    assert "OPENED" not in done.stdout  # not refused: never even tried
+    assert "MARKER-51c2e8" not in done.stdout + done.stderr
+
+
+@dataclass(frozen=True)
+class ServiceStraightToOxigraph:
+    """A job that skips the query check and asks Oxigraph for SERVICE itself: what a missed bypass would do."""
+
+    url: str
+
+    def run(self, context: WorkerContext) -> Answer:
+        assert isinstance(context.engine, OxigraphEngine)
+        try:
+            list(context.engine.store.query(f"SELECT * WHERE {{ SERVICE <{self.url}> {{ ?s ?p ?o }} }}"))  # type: ignore[arg-type]
+            outcome = "answered"
+        except OSError as exc:
+            outcome = f"failed: {errno.errorcode.get(exc.errno or 0, exc.errno)} {exc}"
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = libc.socket(socket.AF_INET, socket.SOCK_STREAM, 0)
+        outcome += f"; raw socket: {fd if fd >= 0 else errno.errorcode[ctypes.get_errno()]}"
+        return Answer("text/plain", outcome.encode())
+
+
+@needs_linux
+def test_a_query_worker_cannot_reach_a_service_even_when_the_query_check_is_skipped(canary: Canary) -> None:
+    context = WorkerContext(engine=OxigraphEngine(ox.Store()), graphs=frozenset(), max_rows=10)
+    pool = WorkerPool(context, workers=1, timeout=20, memory_limit_mb=512)
+    pool.start()
+    try:
+        assert pool.seal.network_sealed, pool.seal.describe()
+        outcome = asyncio.run(pool.run(ServiceStraightToOxigraph(canary.url))).body.decode()
+    finally:
+        pool.close()
+    assert outcome.startswith("failed"), outcome
+    assert "raw socket: EACCES" in outcome
+    assert canary.connections == []

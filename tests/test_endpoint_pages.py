@@ -222,3 +222,13 @@ def test_an_id_iri_path_leads_to_its_resource_page(client: TestClient) -> None:
     followed = client.get("/id/recommendation-hovedstaden-del-2-5", headers={"Accept": "text/turtle"})
     assert (REC5, RDF.type, KG.Recommendation) in Graph().parse(data=followed.text, format="turtle")
     assert client.get("/vocab", follow_redirects=False).headers["location"] == "/ontology"
+
+
+# --- HTTP edge cases ------------------------------------------------------------------------------------------
+
+def test_a_year_with_4301_digits_is_400_naming_the_parameter(client: TestClient) -> None:
+    response = client.get("/api/queries/initiatives-in-year?year=" + "2" * 4301)
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "'year'" in detail and "not a plausible year" in detail
+    assert len(detail) < 500  # the value is cut short, not echoed whole

@@ -179,7 +179,7 @@ def test_an_iri_the_dataset_does_not_mention_is_404(client: TestClient) -> None:
 def test_a_lookup_of_something_that_is_not_an_iri_is_400(client: TestClient) -> None:
     response = client.get("/resource", params={"iri": "recommendation 5"})
     assert response.status_code == 400
-    assert "not an absolute IRI" in response.text
+    assert "not a valid absolute IRI" in response.text
 
 
 def test_a_resource_of_every_type_has_a_page_titled_with_its_label(client: TestClient) -> None:
@@ -224,7 +224,29 @@ def test_an_id_iri_path_leads_to_its_resource_page(client: TestClient) -> None:
     assert client.get("/vocab", follow_redirects=False).headers["location"] == "/ontology"
 
 
-# --- HTTP edge cases ------------------------------------------------------------------------------------------
+# --- HTTP edge cases: paths and parameters that are not what they look like -----------------------------------
+
+def test_a_resource_name_with_a_trailing_newline_is_not_found(client: TestClient) -> None:
+    assert client.get("/resource/recommendation-hovedstaden-del-2-5").status_code == 200
+    response = client.get("/resource/recommendation-hovedstaden-del-2-5%0A", headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("iri", [
+    "https://w3id.o%5B",  # urlsplit: "Invalid IPv6 URL"
+    "http://%5B::1",
+    "http://%5Dx/",
+    "http://%5Bnot-an-address%5D/",  # brackets around something that is no IP address
+    "http://id%EF%BC%83x/",  # a full-width "#", which NFKC normalisation turns into a real one
+    "http://example.org:port/",
+    "http://example.org:99999999/",
+])
+def test_a_lookup_of_an_iri_that_urls_cannot_parse_is_400_saying_so(client: TestClient, iri: str) -> None:
+    response = client.get(f"/resource?iri={iri}")
+    assert response.status_code == 400, response.text
+    assert "not a valid absolute IRI" in response.text
+    assert client.get("/resource/recommendation-hovedstaden-del-2-5").status_code == 200  # the next one works
+
 
 def test_a_year_with_4301_digits_is_400_naming_the_parameter(client: TestClient) -> None:
     response = client.get("/api/queries/initiatives-in-year?year=" + "2" * 4301)

@@ -1,5 +1,6 @@
 """`kraeftgraf serve` as a real process on loopback, queried by real clients: SPARQLWrapper and rdflib's SPARQLStore."""
 
+import http.client
 import socket
 import subprocess
 import threading
@@ -203,6 +204,24 @@ def test_a_runaway_query_is_stopped_within_the_limit_while_other_requests_are_an
     assert len(quick_times) >= 3 and max(quick_times) < 1.0
     for _ in range(4):  # the stopped worker was replaced: both workers answer again
         assert httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
+
+
+def test_an_iri_urls_cannot_parse_is_400_and_the_connection_keeps_serving(server: RunningServer) -> None:
+    connection = http.client.HTTPConnection(server.url.removeprefix("http://"), timeout=30)
+    try:
+        connection.request("GET", "/resource?iri=https://w3id.o%5B")
+        refused = connection.getresponse()
+        assert refused.status == 400
+        assert b"not a valid absolute IRI" in refused.read()
+        kept = connection.sock
+        assert kept is not None  # the server did not close the connection
+        connection.request("GET", "/sparql?query=ASK%20%7B%7D", headers={"Accept": "application/sparql-results+json"})
+        answered = connection.getresponse()
+        assert answered.status == 200
+        assert b'"boolean":true' in answered.read().replace(b" ", b"")
+        assert connection.sock is kept  # the same connection answered
+    finally:
+        connection.close()
 
 
 def test_serving_other_files_says_they_are_not_validated(server: RunningServer) -> None:

@@ -165,7 +165,7 @@ def _add_page_routes(app: FastAPI, service: EndpointService) -> None:
     @app.get("/resource/{name}", tags=["pages"], summary="A resource of the dataset (id: namespace)",
              response_class=Response)
     async def resource(request: Request, name: str, format: str | None = None, lang: str = "da") -> Response:
-        if not _SLUG.match(name):
+        if not _SLUG.fullmatch(name):
             raise ResourceNotFoundError(str(ID) + name)
         return await _entity(request, str(ID[name]), format, lang)
 
@@ -185,7 +185,7 @@ def _add_page_routes(app: FastAPI, service: EndpointService) -> None:
     async def resource_by_iri(request: Request, iri: str = "", format: str | None = None,
                               lang: str = "da") -> Response:
         if not _is_absolute_iri(iri):
-            raise ProtocolError(f"iri={iri!r} is not an absolute IRI; give the full IRI, e.g. "
+            raise ProtocolError(f"iri={iri!r} is not a valid absolute IRI; give the full IRI, e.g. "
                                 f"?iri={ID}recommendation-hovedstaden-del-2-5")
         return await _entity(request, iri, format, lang)
 
@@ -207,7 +207,11 @@ def _accept(request: Request, format: str | None) -> str | None:
 
 
 def _is_absolute_iri(text: str) -> bool:
-    parts = urlsplit(text)
+    try:  # urlsplit refuses an unclosed "[" and a host with characters that normalise to "/", "?", "#", "@", ":"
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number from 0 to 65535
+    except ValueError:
+        return False
     return bool(parts.scheme) and bool(parts.netloc or parts.path) and not _IRI_FORBIDDEN.search(text)
 
 

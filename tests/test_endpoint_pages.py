@@ -224,7 +224,34 @@ def test_an_id_iri_path_leads_to_its_resource_page(client: TestClient) -> None:
     assert client.get("/vocab", follow_redirects=False).headers["location"] == "/ontology"
 
 
-# --- HTTP edge cases: paths and parameters that are not what they look like -----------------------------------
+# --- HTTP edge cases: HEAD, Allow, paths and parameters that are not what they look like ---------------------
+
+GET_PATHS = ["/sparql", "/api/queries", "/api/queries/initiatives-in-year", "/ontology",
+             "/resource/recommendation-hovedstaden-del-2-5", "/", "/static/app.js", "/docs"]
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+def test_head_is_answered_wherever_get_is_with_the_same_status_and_headers_and_no_body(
+        client: TestClient, path: str) -> None:
+    get = client.get(path)
+    head = client.head(path)
+    assert get.status_code == 200 and get.content
+    assert head.status_code == get.status_code
+    assert head.content == b""
+    for header in ("content-type", "content-length", "etag", "vary", "cache-control"):
+        assert head.headers.get(header) == get.headers.get(header), header
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_a_method_a_path_does_not_accept_is_405_with_exactly_the_methods_it_does(
+        client: TestClient, path: str, method: str) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    expected = {"GET", "HEAD", "POST"} if path == "/sparql" else {"GET", "HEAD"}
+    assert set(response.headers["allow"].split(", ")) == expected
+    assert method in response.text
+
 
 def test_a_resource_name_with_a_trailing_newline_is_not_found(client: TestClient) -> None:
     assert client.get("/resource/recommendation-hovedstaden-del-2-5").status_code == 200

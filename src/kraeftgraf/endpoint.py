@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
@@ -60,6 +61,7 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
     app = FastAPIOffline(title="kraeftgraf", version=__version__, description=_DESCRIPTION, lifespan=lifespan)
     app.state.service = served
     _add_error_handlers(app)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, limit=served.settings.max_body)
     if served.settings.cors_origins:  # added last, so outermost: even a 413 carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(served.settings.cors_origins),
@@ -115,7 +117,6 @@ def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:
                           operation_id=f"sparql_{method.lower()}", response_class=Response,
                           description="The SPARQL 1.1 Protocol's query operation. Without a query: the service "
                                       "description (Turtle, or another RDF syntax by Accept).")
-    app.add_api_route("/sparql", sparql, methods=["HEAD"], include_in_schema=False)
 
     @app.get("/api/prefixes", tags=["SPARQL"], summary="The prefixes every query may use without declaring them")
     async def prefixes() -> dict[str, str]:
@@ -226,12 +227,16 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def http(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
-        messages = {404: f"Nothing at {request.url.path}. Start at / for the web page, /docs for the API.",
-                    405: f"{request.method} is not allowed here; use GET or POST."}
-        response = _problem_response(request, HttpProblem(status, messages.get(status, str(exc))))
+        headers = dict(exc.headers or {}) if isinstance(exc, StarletteHTTPException) else {}
+        message = str(exc)
+        if status == 404:
+            message = f"Nothing at {request.url.path}. Start at / for the web page, /docs for the API."
         if status == 405:
-            response.headers["Allow"] = "GET, HEAD, POST"
-        return response
+            allowed = _allowed_methods(request)
+            headers["Allow"] = ", ".join(allowed)
+            either = " or ".join(filter(None, (", ".join(allowed[:-1]), *allowed[-1:])))
+            message = f"{request.method} is not allowed here; use {either}."
+        return _problem_response(request, HttpProblem(status, message, headers=headers))
 
     app.add_exception_handler(KraeftgrafError, problem)
     app.add_exception_handler(HttpProblem, problem)
@@ -239,15 +244,53 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods the app's routes answer at the request's path; HEAD wherever GET is (HeadAsGet)."""
+    # Inside /static the scope is the mount's: match from the app's own root, as the router did.
+    scope = {**request.scope, "root_path": request.scope.get("app_root_path", request.scope.get("root_path", ""))}
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(scope)
+        if match is Match.NONE:
+            continue
+        if isinstance(route, Mount):  # /static: StaticFiles answers GET and HEAD
+            methods.add("GET")
+        methods.update(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def _problem_response(request: Request, problem: HttpProblem) -> Response:
     """JSON ({"detail": ...}) under /api, plain text elsewhere (what SPARQL clients show)."""
+    headers = dict(problem.headers)
     if request.url.path.startswith(f"{request.scope.get('root_path', '')}/api/"):
-        return JSONResponse({"detail": problem.message}, status_code=problem.status)
+        return JSONResponse({"detail": problem.message}, status_code=problem.status, headers=headers)
     if problem.status == 404 and "text/html" in (request.headers.get("accept") or ""):
         body = page("Not found", f"<h1>Not found</h1><p>{escape(problem.message)}</p>",
                     root=request.scope.get("root_path", ""))
-        return HTMLResponse(body, status_code=404)
-    return PlainTextResponse(problem.message + "\n", status_code=problem.status)
+        return HTMLResponse(body, status_code=404, headers=headers)
+    return PlainTextResponse(problem.message + "\n", status_code=problem.status, headers=headers)
+
+
+class HeadAsGet:
+    """Answer HEAD wherever GET is answered, with the same status and headers and no body (RFC 9110, 9.3.2)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        # A copy: the server still reads "HEAD" in its own scope, and so sends no body either.
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 class BodyLimit:

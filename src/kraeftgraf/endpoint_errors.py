@@ -1,6 +1,7 @@
 """Which HTTP status each error gets: the client's mistakes are 4xx with the message that says what to do."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .errors import (
     KraeftgrafError,
@@ -39,6 +40,7 @@ class HttpProblem(Exception):
 
     status: int
     message: str
+    headers: Mapping[str, str] = field(default_factory=dict)  # e.g. Retry-After
 
     def __str__(self) -> str:
         return self.message

@@ -14,7 +14,7 @@ from xml.dom.minidom import Document, Text
 import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF
+from rdflib.namespace import DCTERMS, FOAF, Namespace
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from rdflib.query import ResultRow
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
@@ -225,6 +225,15 @@ def test_an_iri_urls_cannot_parse_is_400_and_the_connection_keeps_serving(server
         connection.close()
 
 
+def test_the_service_description_names_the_listening_address_never_the_host_header(server: RunningServer) -> None:
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    response = httpx.get(f"{server.url}/sparql", headers={"Host": "evil.example", "Accept": "*/*"}, timeout=30)
+    assert response.status_code == 200
+    assert "evil.example" not in response.text
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert set(graph.objects(None, sd.endpoint)) == {URIRef(f"{server.url}/sparql")}
+
+
 def test_serving_other_files_says_they_are_not_validated(server: RunningServer) -> None:
     assert "without the project's ontology, inference or shapes" in server.log_text()
 
@@ -257,6 +266,12 @@ def test_serve_says_when_the_port_is_taken() -> None:
                               capture_output=True, text=True, timeout=300)
     assert done.returncode == 2
     assert f"Cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+
+
+def test_serve_refuses_a_base_url_that_is_no_http_url_naming_the_option() -> None:
+    done = _serve_exit(["--data", str(PROTOCOL_DATA), "--base-url", "kraeftgraf.example.org/sparql?x"])
+    assert done.returncode == 2
+    assert "--base-url" in done.stderr and "serving http" not in done.stderr
 
 
 def test_serve_refuses_a_limit_that_cannot_work() -> None:

@@ -208,12 +208,29 @@ def test_a_setting_that_cannot_work_is_an_error_naming_it() -> None:
         settings_from({}, workers=0)
 
 
+def test_the_base_url_setting_is_an_absolute_http_url_without_a_trailing_slash() -> None:
+    settings = settings_from({"KRAEFTGRAF_BASE_URL": "https://kraeftgraf.example.org/"})
+    assert settings.base_url == "https://kraeftgraf.example.org"
+    assert settings_from({}, base_url="http://127.0.0.1:8080/kraeftgraf/").base_url == "http://127.0.0.1:8080/kraeftgraf"
+    assert EndpointSettings().base_url is None  # the listening address, filled in when serving
+
+
+@pytest.mark.parametrize("url", ["ftp://kraeftgraf.example.org", "https://kraeftgraf.example.org/?x=1",
+                                 "https://kraeftgraf.example.org/#top", "/kraeftgraf", "kraeftgraf.example.org",
+                                 "http://[::1", "http://kraeftgraf.example.org:port", "https://", "http://a b.org"])
+def test_a_base_url_that_cannot_be_the_endpoints_address_is_an_error_naming_the_option(url: str) -> None:
+    with pytest.raises(SettingError, match="--base-url"):
+        settings_from({}, base_url=url)
+    with pytest.raises(SettingError, match="--base-url"):
+        settings_from({"KRAEFTGRAF_BASE_URL": url})
+
+
 def test_the_defaults_are_documented_as_the_issue_asks() -> None:
     defaults = {option: default for option, _, default in describe_settings()}
     assert defaults["--timeout"] == 10.0
     assert json.dumps(sorted(defaults)) == json.dumps(sorted([
         "--timeout", "--max-query-length", "--max-rows", "--max-body", "--workers", "--memory-limit-mb",
-        "--cors-origins", "--cache-mb"]))
+        "--cors-origins", "--cache-mb", "--base-url"]))
 
 
 def test_a_refused_request_still_tells_a_page_on_another_origin_why(client: TestClient) -> None:

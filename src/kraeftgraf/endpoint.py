@@ -23,7 +23,7 @@ from .endpoint_errors import HttpProblem, problem_for
 from .endpoint_jobs import EntityJob, SparqlJob
 from .endpoint_saved import add_saved_query_routes
 from .endpoint_service import EndpointService, start_built
-from .endpoint_settings import settings_from
+from .endpoint_settings import LOCAL_BASE_URL, listening_at, settings_from
 from .endpoint_workers import Answer, Job
 from .errors import KraeftgrafError, ProtocolError, RequestTooLargeError, ResourceNotFoundError
 from .formats import FORMATS
@@ -35,8 +35,9 @@ from .protocol import GRAPH_OFFERS, media_type, negotiate, read_query_request, s
 STATIC = Path(__file__).parent / "static"
 _FORMAT_PARAMETER = {"html": "text/html", "turtle": "text/turtle", "jsonld": "application/ld+json",
                      "nt": "application/n-triples", "rdfxml": "application/rdf+xml"}
-_PAGE_OFFERS = (("text/html", "html"), ("application/xhtml+xml", "html"), *GRAPH_OFFERS)
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_PAGE_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
+_PAGE_OFFERS = tuple((media, "html") for media in _PAGE_MEDIA_TYPES) + GRAPH_OFFERS
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # used with fullmatch: "$" would let a trailing newline in
 _IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
 _DESCRIPTION = """A knowledge graph of Danish cancer-plan documents. Every fact points to the sentence it came from.
 
@@ -51,6 +52,9 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
     """The FastAPI app over a started service; without one, build, validate and serve the embedded data."""
     owned = service is None
     served = service if service is not None else start_built(None, settings=settings_from())
+    # `kraeftgraf serve` has put the address it listens on here; an app served some other way (a test, another
+    # ASGI server) names the default address unless --base-url or KRAEFTGRAF_BASE_URL gave the public one.
+    served.settings = listening_at(served.settings, LOCAL_BASE_URL)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -124,7 +128,8 @@ def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:
 
 
 def _service_description(request: Request, service: EndpointService, accept: str | None) -> Response:
-    chosen = negotiate(accept, _PAGE_OFFERS)
+    # Only a client that names HTML (a browser) gets the page: */* (curl, scripts) gets the description.
+    chosen = negotiate(accept, _PAGE_OFFERS, only_by_name=_PAGE_MEDIA_TYPES)
     if chosen == "html":  # a person followed a link: show the page with the query editor
         return RedirectResponse(f"{request.scope.get('root_path', '')}/#sparql", status_code=303)
     if chosen is None:
@@ -137,8 +142,7 @@ def _service_description(request: Request, service: EndpointService, accept: str
         f"{settings.max_body} bytes.",
         "The prefixes " + ", ".join(f"{p}:" for p in PREFIXES) + " are predeclared.",
     ]
-    endpoint = str(request.url).split("?")[0]
-    graph = service_description(endpoint, service.summary, notes=notes)
+    graph = service_description(f"{settings.base_url}/sparql", service.summary, notes=notes)
     body = graph.serialize(format=FORMATS[chosen].rdflib_name, encoding="utf-8")
     return Response(body, media_type=media_type(chosen), headers={"Vary": "Accept"})
 

@@ -179,7 +179,7 @@ def test_an_iri_the_dataset_does_not_mention_is_404(client: TestClient) -> None:
 def test_a_lookup_of_something_that_is_not_an_iri_is_400(client: TestClient) -> None:
     response = client.get("/resource", params={"iri": "recommendation 5"})
     assert response.status_code == 400
-    assert "not an absolute IRI" in response.text
+    assert "not a valid absolute IRI" in response.text
 
 
 def test_a_resource_of_every_type_has_a_page_titled_with_its_label(client: TestClient) -> None:
@@ -222,3 +222,62 @@ def test_an_id_iri_path_leads_to_its_resource_page(client: TestClient) -> None:
     followed = client.get("/id/recommendation-hovedstaden-del-2-5", headers={"Accept": "text/turtle"})
     assert (REC5, RDF.type, KG.Recommendation) in Graph().parse(data=followed.text, format="turtle")
     assert client.get("/vocab", follow_redirects=False).headers["location"] == "/ontology"
+
+
+# --- HTTP edge cases: HEAD, Allow, paths and parameters that are not what they look like ---------------------
+
+GET_PATHS = ["/sparql", "/api/queries", "/api/queries/initiatives-in-year", "/ontology",
+             "/resource/recommendation-hovedstaden-del-2-5", "/", "/static/app.js", "/docs"]
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+def test_head_is_answered_wherever_get_is_with_the_same_status_and_headers_and_no_body(
+        client: TestClient, path: str) -> None:
+    get = client.get(path)
+    head = client.head(path)
+    assert get.status_code == 200 and get.content
+    assert head.status_code == get.status_code
+    assert head.content == b""
+    for header in ("content-type", "content-length", "etag", "vary", "cache-control"):
+        assert head.headers.get(header) == get.headers.get(header), header
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_a_method_a_path_does_not_accept_is_405_with_exactly_the_methods_it_does(
+        client: TestClient, path: str, method: str) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    expected = {"GET", "HEAD", "POST"} if path == "/sparql" else {"GET", "HEAD"}
+    assert set(response.headers["allow"].split(", ")) == expected
+    assert method in response.text
+
+
+def test_a_resource_name_with_a_trailing_newline_is_not_found(client: TestClient) -> None:
+    assert client.get("/resource/recommendation-hovedstaden-del-2-5").status_code == 200
+    response = client.get("/resource/recommendation-hovedstaden-del-2-5%0A", headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("iri", [
+    "https://w3id.o%5B",  # urlsplit: "Invalid IPv6 URL"
+    "http://%5B::1",
+    "http://%5Dx/",
+    "http://%5Bnot-an-address%5D/",  # brackets around something that is no IP address
+    "http://id%EF%BC%83x/",  # a full-width "#", which NFKC normalisation turns into a real one
+    "http://example.org:port/",
+    "http://example.org:99999999/",
+])
+def test_a_lookup_of_an_iri_that_urls_cannot_parse_is_400_saying_so(client: TestClient, iri: str) -> None:
+    response = client.get(f"/resource?iri={iri}")
+    assert response.status_code == 400, response.text
+    assert "not a valid absolute IRI" in response.text
+    assert client.get("/resource/recommendation-hovedstaden-del-2-5").status_code == 200  # the next one works
+
+
+def test_a_year_with_4301_digits_is_400_naming_the_parameter(client: TestClient) -> None:
+    response = client.get("/api/queries/initiatives-in-year?year=" + "2" * 4301)
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "'year'" in detail and "not a plausible year" in detail
+    assert len(detail) < 500  # the value is cut short, not echoed whole

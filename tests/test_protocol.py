@@ -6,6 +6,7 @@ tests/data/endpoint/protocol.trig stand in for the suite's data1.rdf-data3.rdf.
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import cast
 from urllib.parse import urlencode
@@ -17,9 +18,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.query import Result, ResultRow
 
-from kraeftgraf.endpoint_settings import EndpointSettings
+from kraeftgraf.endpoint_errors import problem_for
+from kraeftgraf.endpoint_service import start_service
+from kraeftgraf.endpoint_settings import LOCAL_BASE_URL, EndpointSettings
 
-from .endpoint_support import EX, app_client, load_protocol_dataset
+from .endpoint_support import EX, app_client, load_protocol_dataset, service_client
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -326,7 +329,7 @@ def test_get_without_a_query_returns_the_service_description(client: TestClient)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     graph = Graph().parse(data=response.text, format="turtle")
-    service = URIRef("http://testserver/sparql")
+    service = URIRef(f"{LOCAL_BASE_URL}/sparql")  # an app not started by `kraeftgraf serve`, without --base-url
     assert (service, RDF.type, SD.Service) in graph
     assert (service, SD.endpoint, service) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
@@ -350,3 +353,74 @@ def test_a_browser_asking_the_endpoint_is_sent_to_the_query_editor(client: TestC
                           follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/#sparql"
+
+
+@pytest.mark.parametrize("accept", ["*/*", None, "text/turtle", "text/*", "text/html;q=0.5, text/turtle"])
+def test_a_client_that_does_not_name_html_gets_the_service_description(client: TestClient, accept: str | None) -> None:
+    headers = {"Accept": accept} if accept is not None else {}  # curl sends */*, as the README's examples do
+    response = client.get("/sparql", headers=headers, follow_redirects=False)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/turtle")
+    assert (None, RDF.type, SD.Service) in Graph().parse(data=response.text, format="turtle")
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xhtml+xml", "text/html, */*"])
+def test_a_client_that_names_html_is_sent_to_the_page(client: TestClient, accept: str) -> None:
+    response = client.get("/sparql", headers={"Accept": accept}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/#sparql"
+
+
+def test_the_service_description_never_names_the_host_the_request_gave(client: TestClient) -> None:
+    response = client.get("/sparql", headers={"Host": "evil.example", "Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert "evil.example" not in response.text
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert set(graph.objects(None, SD.endpoint)) == {URIRef(f"{LOCAL_BASE_URL}/sparql")}
+
+
+def test_the_service_description_names_the_base_url_setting_as_the_endpoint() -> None:
+    settings = EndpointSettings(workers=1, base_url="https://kraeftgraf.example.org/")
+    with app_client(load_protocol_dataset(), settings) as other:
+        response = other.get("/sparql", headers={"Host": "evil.example"})
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert set(graph.objects(None, SD.endpoint)) == {URIRef("https://kraeftgraf.example.org/sparql")}
+
+
+# --- failures inside the engine -------------------------------------------------------------------------------
+
+EXCEPTION_NAME = re.compile(r"\b[A-Z][a-z]+[A-Z]?\w*(Error|Exception)\b|\bException\b|\bre\.error\b")
+
+
+def test_a_query_oxigraph_cannot_evaluate_is_4xx_and_names_no_exception_type(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "SELECT (<http://example.org/no-such-function>(1) AS ?x) {}"})
+    assert 400 <= response.status_code < 500
+    assert response.text.strip()
+    assert not EXCEPTION_NAME.search(response.text), response.text
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * WHERE { ?s ?p ?o FILTER(REGEX(?o, "(")) }',  # Python's re refuses the pattern
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY (RAND())",
+    "SELECT * WHERE { ?s ?p ?o } ORDER BY <http://example.org/no-such-function>(?o)",
+])
+def test_a_query_rdflib_cannot_evaluate_is_4xx_and_names_no_exception_type(query: str) -> None:
+    service = start_service(load_protocol_dataset(), settings=EndpointSettings(workers=1), origin="test data",
+                            engine="rdflib")
+    try:
+        with service_client(service) as rdflib_client:
+            response = rdflib_client.get("/sparql", params={"query": query})
+    finally:
+        service.close()
+    assert 400 <= response.status_code < 500
+    assert response.text.strip()
+    assert not EXCEPTION_NAME.search(response.text), response.text
+
+
+def test_the_fallback_message_for_an_engine_failure_names_no_exception_type() -> None:
+    for exc in (TypeError("'<' not supported"), ValueError("Invalid unicode code point"), RuntimeError("boom"),
+                ConnectionRefusedError(111, "Connection refused"), Exception("Cannot eval thing")):
+        problem = problem_for(exc)
+        assert problem.status == 422
+        assert not EXCEPTION_NAME.search(problem.message), problem.message
+        assert str(exc) not in problem.message

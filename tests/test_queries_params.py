@@ -176,3 +176,16 @@ def test_non_default_parameter_values_change_the_answer(
             by_parameter.setdefault((q.name, name), set()).add(tuple(map(str, rows_as_tuples(result))))
     for (query_name, name), distinct in by_parameter.items():
         assert len(distinct) > 1, (query_name, name)
+
+
+def test_a_number_with_4301_digits_is_refused_not_converted(knowledge_graph: KnowledgeGraph) -> None:
+    q = query(knowledge_graph, "initiatives-in-year")
+    with pytest.raises(ParameterError, match="'year'.*not a plausible year"):
+        parse_value(q, "year", "2" * 4301)  # past Python's limit of 4,300 digits for int()
+    as_integer = replace(q, params=tuple(replace(p, type="integer") for p in q.params))
+    with pytest.raises(ParameterError, match="'year'.*not a whole number in range"):
+        parse_value(as_integer, "year", "2" * 4301)
+    with pytest.raises(ParameterError, match="not a whole number in range"):
+        parse_value(as_integer, "year", str(2**63))
+    assert parse_value(as_integer, "year", str(2**63 - 1)) == Literal(2**63 - 1, datatype=XSD.integer)
+    assert parse_value(as_integer, "year", "-0042") == Literal(-42, datatype=XSD.integer)

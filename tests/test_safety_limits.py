@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
+from kraeftgraf.endpoint_errors import problem_for
 from kraeftgraf.endpoint_settings import EndpointSettings, describe_settings, settings_from
-from kraeftgraf.errors import SettingError
+from kraeftgraf.errors import QueryTimeoutError, ServerBusyError, SettingError
 
 from .endpoint_support import EX, app_client, load_protocol_dataset
 
@@ -58,6 +59,7 @@ def test_an_answer_over_the_row_limit_is_422_and_says_how_to_page(client: TestCl
     response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert response.status_code == 422
     assert "more than 5 rows" in response.text and "LIMIT and OFFSET" in response.text
+    assert "at most 5 (--max-rows)" in response.text
     assert client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"}).status_code == 200
 
 
@@ -65,6 +67,28 @@ def test_a_graph_over_the_limit_is_422_counting_triples(client: TestClient) -> N
     response = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
     assert response.status_code == 422
     assert "more than 5 triples" in response.text
+
+
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r . "
+           "?s ?t ?u }")  # 13**7 combinations of the 13 triples: far longer than a second
+
+
+def test_a_query_stopped_at_the_time_limit_is_503_with_retry_after_naming_the_limit() -> None:
+    with app_client(load_protocol_dataset(), EndpointSettings(workers=1, timeout=1)) as client:
+        response = client.get("/sparql", params={"query": RUNAWAY})
+        assert response.status_code == 503
+        assert int(response.headers["retry-after"]) >= 1
+        assert "time limit of 1 s (--timeout)" in response.text
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200  # the worker was replaced
+
+
+def test_all_workers_busy_is_503_with_retry_after_too() -> None:
+    busy = problem_for(ServerBusyError(2, 2.5))
+    assert busy.status == 503
+    assert int(busy.headers["Retry-After"]) >= 1
+    assert "All 2 query workers" in busy.message
+    stopped = problem_for(QueryTimeoutError(0.2))
+    assert stopped.status == 503 and int(stopped.headers["Retry-After"]) >= 1  # a whole number of seconds
 
 
 def test_a_query_that_needs_too_much_memory_is_stopped_with_422_and_the_worker_is_replaced(
@@ -184,12 +208,29 @@ def test_a_setting_that_cannot_work_is_an_error_naming_it() -> None:
         settings_from({}, workers=0)
 
 
+def test_the_base_url_setting_is_an_absolute_http_url_without_a_trailing_slash() -> None:
+    settings = settings_from({"KRAEFTGRAF_BASE_URL": "https://kraeftgraf.example.org/"})
+    assert settings.base_url == "https://kraeftgraf.example.org"
+    assert settings_from({}, base_url="http://127.0.0.1:8080/kraeftgraf/").base_url == "http://127.0.0.1:8080/kraeftgraf"
+    assert EndpointSettings().base_url is None  # the listening address, filled in when serving
+
+
+@pytest.mark.parametrize("url", ["ftp://kraeftgraf.example.org", "https://kraeftgraf.example.org/?x=1",
+                                 "https://kraeftgraf.example.org/#top", "/kraeftgraf", "kraeftgraf.example.org",
+                                 "http://[::1", "http://kraeftgraf.example.org:port", "https://", "http://a b.org"])
+def test_a_base_url_that_cannot_be_the_endpoints_address_is_an_error_naming_the_option(url: str) -> None:
+    with pytest.raises(SettingError, match="--base-url"):
+        settings_from({}, base_url=url)
+    with pytest.raises(SettingError, match="--base-url"):
+        settings_from({"KRAEFTGRAF_BASE_URL": url})
+
+
 def test_the_defaults_are_documented_as_the_issue_asks() -> None:
     defaults = {option: default for option, _, default in describe_settings()}
     assert defaults["--timeout"] == 10.0
     assert json.dumps(sorted(defaults)) == json.dumps(sorted([
         "--timeout", "--max-query-length", "--max-rows", "--max-body", "--workers", "--memory-limit-mb",
-        "--cors-origins", "--cache-mb"]))
+        "--cors-origins", "--cache-mb", "--base-url"]))
 
 
 def test_a_refused_request_still_tells_a_page_on_another_origin_why(client: TestClient) -> None:

@@ -5,7 +5,7 @@ import socket
 import sys
 from pathlib import Path
 
-from .endpoint_settings import ENVIRONMENT_PREFIX, EndpointSettings, settings_from
+from .endpoint_settings import ENVIRONMENT_PREFIX, EndpointSettings, listening_at, settings_from
 from .errors import KraeftgrafError
 
 EXIT_OK = 0
@@ -55,6 +55,10 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     serve.add_argument("--cache-mb", type=int, metavar="MB",
                        help="memory for answers kept for repeated requests, with ETags; 0 keeps none "
                             f"(default: {defaults.cache_mb}; never with --backend, whose data may change)")
+    serve.add_argument("--base-url", metavar="URL",
+                       help="the endpoint's public address, e.g. https://kraeftgraf.example.org behind a proxy; the "
+                            "service description names URL/sparql as the endpoint (default: http://HOST:PORT, the "
+                            "address it listens on)")
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], default="info")
     serve.set_defaults(command=_serve)
 
@@ -69,7 +73,7 @@ def _serve(args: argparse.Namespace) -> int:
     cors = None if args.cors_origins is None else [o.strip() for o in args.cors_origins.split(",") if o.strip()]
     settings = settings_from(timeout=args.timeout, max_query_length=args.max_query_length, max_rows=args.max_rows,
                              max_body=args.max_body, workers=args.workers, memory_limit_mb=args.memory_limit_mb,
-                             cors_origins=cors, cache_mb=args.cache_mb)
+                             cors_origins=cors, cache_mb=args.cache_mb, base_url=args.base_url)
     if sum(map(bool, (args.data, args.paths, args.backend, args.store))) > 1:
         raise KraeftgrafError("Give curated data as PATH arguments, other RDF files with --data, an on-disk store "
                               "with --store, or a remote endpoint with --backend: one of them.")
@@ -88,8 +92,10 @@ def _serve(args: argparse.Namespace) -> int:
     _say(service.pool.seal.describe())
     try:
         listener = _listen(args.host, args.port)
-        _say(f"serving http://{_show_host(args.host)}:{listener.getsockname()[1]}/ ({settings.workers} workers, "
-             f"{settings.timeout:g} s per query; see GET /sparql for every limit)")
+        address = f"http://{_show_host(args.host)}:{listener.getsockname()[1]}"
+        service.settings = listening_at(service.settings, address)  # after the workers' fork: read in the server
+        _say(f"serving {address}/ ({settings.workers} workers, {settings.timeout:g} s per query; see GET /sparql for "
+             "every limit)")
         config = uvicorn.Config(create_app(service), log_level=args.log_level,
                                 h11_max_incomplete_event_size=settings.max_body + _HEADER_ROOM)
         uvicorn.Server(config).run(sockets=[listener])

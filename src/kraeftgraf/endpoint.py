@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
@@ -22,7 +23,7 @@ from .endpoint_errors import HttpProblem, problem_for
 from .endpoint_jobs import EntityJob, SparqlJob
 from .endpoint_saved import add_saved_query_routes
 from .endpoint_service import EndpointService, start_built
-from .endpoint_settings import settings_from
+from .endpoint_settings import LOCAL_BASE_URL, listening_at, settings_from
 from .endpoint_workers import Answer, Job
 from .errors import KraeftgrafError, ProtocolError, RequestTooLargeError, ResourceNotFoundError
 from .formats import FORMATS
@@ -34,8 +35,9 @@ from .protocol import GRAPH_OFFERS, media_type, negotiate, read_query_request, s
 STATIC = Path(__file__).parent / "static"
 _FORMAT_PARAMETER = {"html": "text/html", "turtle": "text/turtle", "jsonld": "application/ld+json",
                      "nt": "application/n-triples", "rdfxml": "application/rdf+xml"}
-_PAGE_OFFERS = (("text/html", "html"), ("application/xhtml+xml", "html"), *GRAPH_OFFERS)
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_PAGE_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
+_PAGE_OFFERS = tuple((media, "html") for media in _PAGE_MEDIA_TYPES) + GRAPH_OFFERS
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # used with fullmatch: "$" would let a trailing newline in
 _IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
 _DESCRIPTION = """A knowledge graph of Danish cancer-plan documents. Every fact points to the sentence it came from.
 
@@ -50,6 +52,9 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
     """The FastAPI app over a started service; without one, build, validate and serve the embedded data."""
     owned = service is None
     served = service if service is not None else start_built(None, settings=settings_from())
+    # `kraeftgraf serve` has put the address it listens on here; an app served some other way (a test, another
+    # ASGI server) names the default address unless --base-url or KRAEFTGRAF_BASE_URL gave the public one.
+    served.settings = listening_at(served.settings, LOCAL_BASE_URL)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,6 +65,7 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
     app = FastAPIOffline(title="kraeftgraf", version=__version__, description=_DESCRIPTION, lifespan=lifespan)
     app.state.service = served
     _add_error_handlers(app)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, limit=served.settings.max_body)
     if served.settings.cors_origins:  # added last, so outermost: even a 413 carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(served.settings.cors_origins),
@@ -115,7 +121,6 @@ def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:
                           operation_id=f"sparql_{method.lower()}", response_class=Response,
                           description="The SPARQL 1.1 Protocol's query operation. Without a query: the service "
                                       "description (Turtle, or another RDF syntax by Accept).")
-    app.add_api_route("/sparql", sparql, methods=["HEAD"], include_in_schema=False)
 
     @app.get("/api/prefixes", tags=["SPARQL"], summary="The prefixes every query may use without declaring them")
     async def prefixes() -> dict[str, str]:
@@ -123,7 +128,8 @@ def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:
 
 
 def _service_description(request: Request, service: EndpointService, accept: str | None) -> Response:
-    chosen = negotiate(accept, _PAGE_OFFERS)
+    # Only a client that names HTML (a browser) gets the page: */* (curl, scripts) gets the description.
+    chosen = negotiate(accept, _PAGE_OFFERS, only_by_name=_PAGE_MEDIA_TYPES)
     if chosen == "html":  # a person followed a link: show the page with the query editor
         return RedirectResponse(f"{request.scope.get('root_path', '')}/#sparql", status_code=303)
     if chosen is None:
@@ -137,8 +143,7 @@ def _service_description(request: Request, service: EndpointService, accept: str
         "The prefixes " + ", ".join(f"{p}:" for p in PREFIXES) + " are predeclared.",
         service.pool.seal.describe(),
     ]
-    endpoint = str(request.url).split("?")[0]
-    graph = service_description(endpoint, service.summary, notes=notes)
+    graph = service_description(f"{settings.base_url}/sparql", service.summary, notes=notes)
     body = graph.serialize(format=FORMATS[chosen].rdflib_name, encoding="utf-8")
     return Response(body, media_type=media_type(chosen), headers={"Vary": "Accept"})
 
@@ -166,7 +171,7 @@ def _add_page_routes(app: FastAPI, service: EndpointService) -> None:
     @app.get("/resource/{name}", tags=["pages"], summary="A resource of the dataset (id: namespace)",
              response_class=Response)
     async def resource(request: Request, name: str, format: str | None = None, lang: str = "da") -> Response:
-        if not _SLUG.match(name):
+        if not _SLUG.fullmatch(name):
             raise ResourceNotFoundError(str(ID) + name)
         return await _entity(request, str(ID[name]), format, lang)
 
@@ -186,7 +191,7 @@ def _add_page_routes(app: FastAPI, service: EndpointService) -> None:
     async def resource_by_iri(request: Request, iri: str = "", format: str | None = None,
                               lang: str = "da") -> Response:
         if not _is_absolute_iri(iri):
-            raise ProtocolError(f"iri={iri!r} is not an absolute IRI; give the full IRI, e.g. "
+            raise ProtocolError(f"iri={iri!r} is not a valid absolute IRI; give the full IRI, e.g. "
                                 f"?iri={ID}recommendation-hovedstaden-del-2-5")
         return await _entity(request, iri, format, lang)
 
@@ -208,7 +213,11 @@ def _accept(request: Request, format: str | None) -> str | None:
 
 
 def _is_absolute_iri(text: str) -> bool:
-    parts = urlsplit(text)
+    try:  # urlsplit refuses an unclosed "[" and a host with characters that normalise to "/", "?", "#", "@", ":"
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number from 0 to 65535
+    except ValueError:
+        return False
     return bool(parts.scheme) and bool(parts.netloc or parts.path) and not _IRI_FORBIDDEN.search(text)
 
 
@@ -223,12 +232,16 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def http(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
-        messages = {404: f"Nothing at {request.url.path}. Start at / for the web page, /docs for the API.",
-                    405: f"{request.method} is not allowed here; use GET or POST."}
-        response = _problem_response(request, HttpProblem(status, messages.get(status, str(exc))))
+        headers = dict(exc.headers or {}) if isinstance(exc, StarletteHTTPException) else {}
+        message = str(exc)
+        if status == 404:
+            message = f"Nothing at {request.url.path}. Start at / for the web page, /docs for the API."
         if status == 405:
-            response.headers["Allow"] = "GET, HEAD, POST"
-        return response
+            allowed = _allowed_methods(request)
+            headers["Allow"] = ", ".join(allowed)
+            either = " or ".join(filter(None, (", ".join(allowed[:-1]), *allowed[-1:])))
+            message = f"{request.method} is not allowed here; use {either}."
+        return _problem_response(request, HttpProblem(status, message, headers=headers))
 
     app.add_exception_handler(KraeftgrafError, problem)
     app.add_exception_handler(HttpProblem, problem)
@@ -236,15 +249,53 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http)
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods the app's routes answer at the request's path; HEAD wherever GET is (HeadAsGet)."""
+    # Inside /static the scope is the mount's: match from the app's own root, as the router did.
+    scope = {**request.scope, "root_path": request.scope.get("app_root_path", request.scope.get("root_path", ""))}
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(scope)
+        if match is Match.NONE:
+            continue
+        if isinstance(route, Mount):  # /static: StaticFiles answers GET and HEAD
+            methods.add("GET")
+        methods.update(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def _problem_response(request: Request, problem: HttpProblem) -> Response:
     """JSON ({"detail": ...}) under /api, plain text elsewhere (what SPARQL clients show)."""
+    headers = dict(problem.headers)
     if request.url.path.startswith(f"{request.scope.get('root_path', '')}/api/"):
-        return JSONResponse({"detail": problem.message}, status_code=problem.status)
+        return JSONResponse({"detail": problem.message}, status_code=problem.status, headers=headers)
     if problem.status == 404 and "text/html" in (request.headers.get("accept") or ""):
         body = page("Not found", f"<h1>Not found</h1><p>{escape(problem.message)}</p>",
                     root=request.scope.get("root_path", ""))
-        return HTMLResponse(body, status_code=404)
-    return PlainTextResponse(problem.message + "\n", status_code=problem.status)
+        return HTMLResponse(body, status_code=404, headers=headers)
+    return PlainTextResponse(problem.message + "\n", status_code=problem.status, headers=headers)
+
+
+class HeadAsGet:
+    """Answer HEAD wherever GET is answered, with the same status and headers and no body (RFC 9110, 9.3.2)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        # A copy: the server still reads "HEAD" in its own scope, and so sends no body either.
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 class BodyLimit:

@@ -1,9 +1,11 @@
 """The endpoint's limits and options: defaults, overridden by KRAEFTGRAF_* variables, overridden by options."""
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import SettingError
 
@@ -20,6 +22,9 @@ class EndpointSettings:
     memory_limit_mb: int = 1024  # memory a worker may take beyond the loaded dataset
     cors_origins: tuple[str, ...] = ("*",)  # origins whose pages may call the endpoint; () for none
     cache_mb: int = 64  # answers kept for repeated requests (the data changes only on rebuild); 0 for none
+    # The endpoint's public address, e.g. https://kraeftgraf.example.org behind a proxy: the service description
+    # names <base_url/sparql> as the endpoint (never the request's Host header). None: the listening address.
+    base_url: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("timeout", "max_query_length", "max_rows", "max_body", "workers", "memory_limit_mb"):
@@ -27,6 +32,32 @@ class EndpointSettings:
                 raise SettingError(name, str(getattr(self, name)), "a number above 0")
         if self.cache_mb < 0:
             raise SettingError("cache_mb", str(self.cache_mb), "0 (keep no answers) or more megabytes")
+        if self.base_url is not None:
+            object.__setattr__(self, "base_url", _checked_base_url(self.base_url))
+
+
+LOCAL_BASE_URL = "http://127.0.0.1:8000"  # where `kraeftgraf serve` listens by default
+_NOT_IN_URL = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
+
+
+def listening_at(settings: EndpointSettings, url: str) -> EndpointSettings:
+    """The settings with `url` as base_url, unless --base-url (or KRAEFTGRAF_BASE_URL) gave one."""
+    return settings if settings.base_url is not None else replace(settings, base_url=url)
+
+
+def _checked_base_url(url: str) -> str:
+    """The URL without a trailing slash; SettingError unless it is an absolute http(s) URL without query or fragment."""
+    expected = ("an absolute http:// or https:// URL without ?query or #fragment, e.g. "
+                "https://kraeftgraf.example.org or http://127.0.0.1:8000/kraeftgraf")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError as exc:
+        raise SettingError("--base-url", url, expected) from exc
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+            or "?" in url or "#" in url or _NOT_IN_URL.search(url)):
+        raise SettingError("--base-url", url, expected)
+    return url.rstrip("/")
 
 
 ENVIRONMENT_PREFIX = "KRAEFTGRAF_"
@@ -53,6 +84,8 @@ def settings_from(environment: Mapping[str, str] | None = None, **options: Any) 
 
 
 def _parse(name: str, raw: str, default: Any) -> Any:
+    if default is None:  # a text setting that is off by default: base_url
+        return raw.strip()
     parsers: dict[type, tuple[Callable[[str], Any], str]] = {
         float: (float, "a number of seconds"),
         int: (int, "a whole number"),

@@ -175,8 +175,7 @@ class WorkerPool:
                     self._busy[worker.pid] = worker
                     return worker
             if time.monotonic() > deadline:
-                raise problem_for(ServerBusyError(
-                    f"All {self.size} query workers stayed busy for {self.timeout:g} s. Try again shortly."))
+                raise problem_for(ServerBusyError(self.size, self.timeout))
             await asyncio.sleep(_IDLE_POLL)
 
     def _release(self, worker: _Worker) -> None:

@@ -121,7 +121,7 @@ class QueryTimeoutError(KraeftgrafError):
 
     def __init__(self, seconds: float) -> None:
         super().__init__(
-            f"The query ran longer than this endpoint's limit of {seconds:g} s and was stopped. Make it more "
+            f"The query was stopped at this endpoint's time limit of {seconds:g} s (--timeout). Make it more "
             "selective (bind more of each triple pattern, filter early, add LIMIT), or run it locally with "
             "`kraeftgraf sparql FILE`.")
         self.seconds = seconds
@@ -132,13 +132,18 @@ class ResultTooLargeError(KraeftgrafError):
 
     def __init__(self, what: str, limit: int) -> None:
         super().__init__(
-            f"The answer has more than {limit} {what}, this endpoint's limit. Page through it with "
-            "LIMIT and OFFSET, or run it locally with `kraeftgraf sparql FILE`.")
+            f"The answer has more than {limit} {what}: this endpoint sends at most {limit} (--max-rows). Page "
+            "through it with LIMIT and OFFSET, or run it locally with `kraeftgraf sparql FILE`.")
         self.limit = limit
 
 
 class ServerBusyError(KraeftgrafError):
     """Every query worker stayed busy for longer than a request waits."""
+
+    def __init__(self, workers: int, seconds: float) -> None:
+        super().__init__(f"All {workers} query workers stayed busy for {seconds:g} s. Try again shortly.")
+        self.workers = workers
+        self.seconds = seconds
 
 
 class ResourceNotFoundError(KraeftgrafError):

@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol's query operation: reading a request, content negotiation, the service description."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import parse_qsl
@@ -55,13 +55,17 @@ class DatasetSummary:
     origin: str  # where the data came from, in words
 
 
-def negotiate(accept: str | None, offers: Sequence[tuple[str, Choice]]) -> Choice | None:
-    """The offer the Accept header rates highest (ties go to the earlier offer); None when it accepts none."""
+def negotiate(accept: str | None, offers: Sequence[tuple[str, Choice]], *,
+              only_by_name: Collection[str] = ()) -> Choice | None:
+    """The offer the Accept header rates highest (ties go to the earlier offer); None when it accepts none.
+
+    The media types in `only_by_name` count only when the header names them, not through */* or type/*.
+    """
     ranges = _media_ranges(accept or "*/*")
     best: Choice | None = None
     best_q = 0.0
     for media_type, choice in offers:
-        q = _quality(media_type, ranges)
+        q = _quality(media_type, ranges, by_name_only=media_type in only_by_name)
         if q > best_q:
             best, best_q = choice, q
     return best
@@ -165,13 +169,15 @@ def _media_ranges(accept: str) -> list[tuple[str, str, float]]:
     return ranges
 
 
-def _quality(media_type: str, ranges: Sequence[tuple[str, str, float]]) -> float:
+def _quality(media_type: str, ranges: Sequence[tuple[str, str, float]], *, by_name_only: bool = False) -> float:
     """The q of the most specific range that matches the media type (RFC 9110, 12.5.1)."""
     kind, _, subtype = media_type.partition("/")
     best_specificity, q = -1, 0.0
     for range_kind, range_subtype, range_q in ranges:
         if range_kind == kind and range_subtype == subtype:
             specificity = 2
+        elif by_name_only:
+            continue
         elif range_kind == kind and range_subtype == "*":
             specificity = 1
         elif range_kind == "*" and range_subtype == "*":

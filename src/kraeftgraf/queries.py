@@ -28,6 +28,9 @@ ParamValue = str | int | Node
 _LANG_SUFFIX = re.compile(r"^(.*)@([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)$", re.S)
 _QUERY_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CHOICES_SHOWN = 8
+_INTEGERS = range(-(2**63), 2**63)  # what an integer parameter accepts: xsd:integer as Oxigraph stores it, 64 bits
+_MAX_DIGITS = 19  # no number in that range has more
+_SHOWN_CHARACTERS = 40  # a longer value is cut short in a message
 
 
 @dataclass(frozen=True)
@@ -119,10 +122,18 @@ def parse_value(query: SavedQuery, name: str, raw: ParamValue) -> Node:
             raise refuse(str(exc)) from exc
     if param.type in ("integer", "year"):
         number = _integer(raw)
+        if isinstance(raw, int) and number is not None and number not in _INTEGERS:  # a huge one cannot be printed
+            shown = f"a number of more than {_MAX_DIGITS} digits"
+        else:
+            shown = _show(raw)
+            if len(shown) > _SHOWN_CHARACTERS:
+                shown = f"{shown[:_SHOWN_CHARACTERS // 2]}… ({len(str(raw))} characters)"
         if number is None:
-            raise refuse(f"{_show(raw)} is not a whole number")
+            raise refuse(f"{shown} is not a whole number")
         if param.type == "year" and number not in YEARS:
-            raise refuse(f"{number} is not a plausible year")
+            raise refuse(f"{shown} is not a plausible year")
+        if number not in _INTEGERS:
+            raise refuse(f"{shown} is not a whole number in range ({_INTEGERS.start} to {_INTEGERS.stop - 1})")
         return Literal(number, datatype=XSD.integer)
     if isinstance(raw, Literal):
         if param.type == "langstring" and raw.language:
@@ -174,15 +185,21 @@ def parameter_choices(param: Parameter, engine: QueryEngine) -> list[Choice]:
 
 
 def _integer(raw: ParamValue) -> int | None:
+    """The whole number written, or None. Past 19 digits, the first number outside the integers accepted, on its
+    side: such a number is never converted digit by digit (Python refuses past 4,300 digits)."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
         return raw
     if isinstance(raw, Literal):
         raw = str(raw)
-    if isinstance(raw, str) and re.fullmatch(r"\s*[+-]?\d+\s*", raw):
-        return int(raw)
-    return None
+    written = re.fullmatch(r"\s*([+-]?)0*(\d+)\s*", raw) if isinstance(raw, str) else None
+    if written is None:
+        return None
+    sign, digits = written.groups()
+    if len(digits) > _MAX_DIGITS:
+        return _INTEGERS.start - 1 if sign == "-" else _INTEGERS.stop
+    return int(sign + digits)
 
 
 def _show(raw: ParamValue) -> str:

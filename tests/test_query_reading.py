@@ -8,8 +8,6 @@ listener was refused by the inspection.
 """
 
 import random
-import socket
-import threading
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -21,6 +19,8 @@ from kraeftgraf.errors import KraeftgrafError
 from kraeftgraf.query_reading import read_query, where_clause_start, with_prologue
 from kraeftgraf.safety import inspect_query
 from kraeftgraf.sparql_lexer import SparqlLexError, tokenize
+
+from .listeners import CountingListener, counting_listener
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -125,26 +125,9 @@ GLUE = ["", " ", "\n", "\r", "\t", ". ", "BIND(", " AS ?h) ", "FILTER(?x<", ") "
 
 
 @pytest.fixture(scope="module")
-def canary() -> Iterator[tuple[str, list[int]]]:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    connections: list[int] = []
-
-    def accept() -> None:
-        while True:
-            try:
-                connection, _ = listener.accept()
-            except OSError:
-                return
-            connections.append(1)  # counted before the close that ends Oxigraph's request
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/", connections
-    listener.close()
-    thread.join(timeout=5)
+def canary() -> Iterator[CountingListener]:
+    with counting_listener() as listener:
+        yield listener
 
 
 def generated_queries(base: str, count: int) -> Iterator[str]:
@@ -157,8 +140,8 @@ def generated_queries(base: str, count: int) -> Iterator[str]:
         yield prologue + "SELECT * WHERE { " + "".join(parts) + " }"
 
 
-def test_no_query_that_makes_oxigraph_call_out_passes_the_inspection(canary: tuple[str, list[int]]) -> None:
-    base, connections = canary
+def test_no_query_that_makes_oxigraph_call_out_passes_the_inspection(canary: CountingListener) -> None:
+    base, connections = canary.base, canary.connections
     store = ox.Store()
     called_out = 0
     for query in generated_queries(base, 4000):

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import textwrap
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,45 +22,16 @@ import pytest
 from kraeftgraf.endpoint_workers import Answer, WorkerContext, WorkerPool
 from kraeftgraf.engine_oxigraph import OxigraphEngine
 
+from .listeners import CountingListener, counting_listener
+
 LINUX = sys.platform.startswith("linux")
 needs_linux = pytest.mark.skipif(not LINUX, reason=f"the operating-system seal uses Linux features ({sys.platform})")
 
 
-@dataclass
-class Canary:
-    """A TCP listener on loopback that counts every connection made to it."""
-
-    port: int
-    connections: list[str]
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/sparql"
-
-
 @pytest.fixture
-def canary() -> Iterator[Canary]:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    seen = Canary(port=listener.getsockname()[1], connections=[])
-
-    def accept() -> None:
-        while True:
-            try:
-                connection, address = listener.accept()
-            except OSError:
-                return
-            seen.connections.append(f"{address[0]}:{address[1]}")
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield seen
-    finally:
-        listener.close()
-        thread.join(timeout=5)
+def canary() -> Iterator[CountingListener]:
+    with counting_listener() as listener:
+        yield listener
 
 
 def run_sealed(code: str, *, seal: str = "seal_process()") -> subprocess.CompletedProcess[str]:
@@ -71,7 +41,8 @@ def run_sealed(code: str, *, seal: str = "seal_process()") -> subprocess.Complet
 
 
 @needs_linux
-def test_the_operating_system_refuses_a_sealed_process_a_network_socket_even_around_python(canary: Canary) -> None:
+def test_the_operating_system_refuses_a_sealed_process_a_network_socket_even_around_python(
+        canary: CountingListener) -> None:
     done = run_sealed(f"""
         import ctypes, errno, socket
         print("SEAL", report.network_sealed, report.describe())
@@ -110,7 +81,7 @@ def test_a_sealed_process_cannot_start_a_program_even_around_python(tmp_path: Pa
 
 
 @needs_linux
-def test_a_sealed_process_has_closed_the_sockets_it_inherited(canary: Canary) -> None:
+def test_a_sealed_process_has_closed_the_sockets_it_inherited(canary: CountingListener) -> None:
     inherited = socket.create_connection(("127.0.0.1", canary.port))
     try:
         code = f"""
@@ -126,7 +97,7 @@ def test_a_sealed_process_has_closed_the_sockets_it_inherited(canary: Canary) ->
     assert "OPEN False" in done.stdout
 
 
-def test_python_code_in_a_sealed_process_gets_a_clear_refusal_for_the_network(canary: Canary) -> None:
+def test_python_code_in_a_sealed_process_gets_a_clear_refusal_for_the_network(canary: CountingListener) -> None:
     done = run_sealed(f"""
         import socket, urllib.request
         from kraeftgraf.errors import QueryRefusedError
@@ -204,7 +175,7 @@ class ServiceStraightToOxigraph:
 
 
 @needs_linux
-def test_a_query_worker_cannot_reach_a_service_even_when_the_query_check_is_skipped(canary: Canary) -> None:
+def test_a_query_worker_cannot_reach_a_service_even_when_the_query_check_is_skipped(canary: CountingListener) -> None:
     context = WorkerContext(engine=OxigraphEngine(ox.Store()), graphs=frozenset(), max_rows=10)
     pool = WorkerPool(context, workers=1, timeout=20, memory_limit_mb=512)
     pool.start()

@@ -8,13 +8,13 @@ connections through that socket; TLS still runs end to end between the worker an
 """
 
 import asyncio
-import functools
 import http.client
 import os
 import selectors
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -72,7 +72,12 @@ class BackendRelay:
 
 def route_urllib_through(relay: str) -> None:
     """Make urllib in this process open every HTTP(S) connection through the relay's Unix socket."""
-    urllib.request.install_opener(urllib.request.build_opener(_RelayHTTPHandler(relay), _RelayHTTPSHandler(relay)))
+    urllib.request.install_opener(relay_opener(relay))
+
+
+def relay_opener(relay: str) -> urllib.request.OpenerDirector:
+    """A urllib opener whose HTTP and HTTPS connections all go through the relay, whatever host a URL names."""
+    return urllib.request.build_opener(_RelayHTTPHandler(relay), _RelayHTTPSHandler(relay))
 
 
 class _RelaySocket(socket.socket):
@@ -96,16 +101,14 @@ def _connect_unix(relay: str, timeout: float | None) -> socket.socket:
     return sock
 
 
-class _RelayedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args: Any, relay: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._create_connection = lambda address, timeout, source=None: _connect_unix(relay, timeout)
+def _through(relay: str, connection_class: type[http.client.HTTPConnection]) -> Any:
+    """A constructor of `connection_class` connections whose socket is the relay's, for urllib's `do_open`."""
+    def connection(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
+        made = connection_class(*args, **kwargs)
+        made._create_connection = lambda address, timeout, source=None: _connect_unix(relay, timeout)  # type: ignore[attr-defined]
+        return made
 
-
-class _RelayedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, relay: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._create_connection = lambda address, timeout, source=None: _connect_unix(relay, timeout)
+    return connection
 
 
 class _RelayHTTPHandler(urllib.request.HTTPHandler):
@@ -114,16 +117,17 @@ class _RelayHTTPHandler(urllib.request.HTTPHandler):
         self._relay = relay
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_RelayedHTTPConnection, relay=self._relay), req)
+        return self.do_open(_through(self._relay, http.client.HTTPConnection), req)
 
 
 class _RelayHTTPSHandler(urllib.request.HTTPSHandler):
     def __init__(self, relay: str) -> None:
         super().__init__()
         self._relay = relay
+        self._tls = ssl.create_default_context()  # TLS runs end to end with the backend, through the relay
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_RelayedHTTPSConnection, relay=self._relay), req)
+        return self.do_open(_through(self._relay, http.client.HTTPSConnection), req, context=self._tls)
 
 
 async def _relay_forever(path: str, host: str, port: int) -> None:

@@ -113,7 +113,9 @@ def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:
             raise RequestTooLargeError(
                 f"The query is {len(protocol.query)} characters long; this endpoint accepts at most "
                 f"{settings.max_query_length} (--max-query-length).")
-        return await _run_job(request, SparqlJob(query=protocol.query, dataset=protocol.dataset, accept=accept))
+        job = SparqlJob(query=protocol.query, dataset=protocol.dataset, accept=accept,
+                        base=f"{service.settings.base_url}/sparql")  # relative IRIs in the query resolve here
+        return await _run_job(request, job)
 
     for method, summary in (("GET", "SPARQL 1.1 query (query=... in the URL)"),
                             ("POST", "SPARQL 1.1 query (a form with query=..., or application/sparql-query)")):

@@ -37,20 +37,21 @@ class SparqlJob:
     query: str
     dataset: DatasetSelection | None
     accept: str | None
+    base: str | None = None  # the IRI relative IRIs resolve against, unless the query sets BASE: the endpoint's
 
     def run(self, context: WorkerContext) -> Answer:
         query = without_byte_order_mark(self.query)
-        inspected = inspect_query(query, graphs=context.graphs, dataset=self.dataset, base=context.base,
+        inspected = inspect_query(query, graphs=context.graphs, dataset=self.dataset, base=self.base,
                                   engine_checks_syntax=context.engine.checks_syntax)
         format_name = result_format(self.accept, inspected.form)  # 406 before the work, not after
         try:
             if isinstance(context.engine, WritesAnswers) and context.engine.writes(inspected.form, format_name):
                 body = context.engine.serialized(query, format_name, max_rows=context.max_rows,
-                                                 dataset=self.dataset, base=context.base)
+                                                 dataset=self.dataset, base=self.base)
                 return Answer(media_type(format_name), body)
-            result = context.engine.query(query, dataset=self.dataset, base=context.base)
+            result = context.engine.query(query, dataset=self.dataset, base=self.base)
         except SparqlSyntaxError as exc:  # from an engine that checks syntax itself: say it at the author's place
-            raise explain_engine_syntax_error(query, exc.detail, base=context.base) from None
+            raise explain_engine_syntax_error(query, exc.detail, base=self.base) from None
         return answer(result, format_name, context.max_rows)
 
 

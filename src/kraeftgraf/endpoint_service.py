@@ -68,7 +68,7 @@ def start_service(dataset: Dataset, *, settings: EndpointSettings, origin: str,
     """
     summary = summarize(dataset, origin=f"{origin}; answered by the {engine} engine")
     context = WorkerContext(engine=embedded_engine(dataset, engine), graphs=frozenset(summary.graphs),
-                            max_rows=settings.max_rows, base=query_base(settings))
+                            max_rows=settings.max_rows)
     version = f"{engine}:{version or dataset_digest(dataset)}"
     return _start(context, summary, settings=settings, queries=queries, version=version)
 
@@ -84,7 +84,7 @@ def start_remote(url: str, *, graph: str, settings: EndpointSettings) -> Endpoin
     relay = BackendRelay(url)  # the workers' only way out (see `egress`)
     try:
         context = WorkerContext(engine=engine, graphs=frozenset(summary.graphs), max_rows=settings.max_rows,
-                                backend=url, relay=relay.path, base=query_base(settings))
+                                backend=url, relay=relay.path)
         service = _start(context, summary, settings=settings, queries=None, version=None)  # its data may change
     except BaseException:
         relay.close()
@@ -153,15 +153,8 @@ def _start_oxigraph(engine: "OxigraphEngine", *, origin: str, version: str,
     sizes = engine.graph_sizes()
     summary = DatasetSummary(graphs=sizes, triples=len(engine.store), origin=f"{origin}; answered by the oxigraph "
                                                                               "engine")
-    context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows,
-                            base=query_base(settings))
+    context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows)
     return _start(context, summary, settings=settings, queries=None, version=f"{engine.name}:{version}")
-
-
-def query_base(settings: EndpointSettings) -> str:
-    """The IRI that relative IRIs in a query resolve against (unless it sets BASE): this endpoint's /sparql."""
-    base_url = getattr(settings, "base_url", None) or "http://127.0.0.1:8000"
-    return f"{base_url}/sparql"
 
 
 def summarize(dataset: Dataset, *, origin: str) -> DatasetSummary:

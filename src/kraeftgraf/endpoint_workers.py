@@ -50,7 +50,6 @@ class WorkerContext:
     max_rows: int
     backend: str | None = None  # the one URL a worker may reach: a remote SPARQL endpoint serving the data
     relay: str | None = None  # the Unix socket through which it reaches the backend (see `egress`)
-    base: str | None = None  # the IRI relative IRIs in queries resolve against: the endpoint's own URL
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], Memo]) -> Memo:

@@ -13,12 +13,12 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from .engine import DatasetSelection, QueryForm, QueryResult, query_form, with_inline_values
-from .errors import DataFileError, QueryEvaluationError, ResultTooLargeError, SparqlSyntaxError
+from .errors import DataFileError, QueryEvaluationError, ResultTooLargeError, SparqlSyntaxError, UnknownFunctionError
 from .namespaces import PREFIXES
 from .query_reading import read_query
 from .store import expand_paths, graph_name, holds_named_graphs, rdf_format_of
 
-_UNKNOWN_FUNCTION = re.compile(r"The custom function (<[^>]*>) is not supported")
+_UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported")
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
 _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -150,15 +150,8 @@ class OxigraphEngine:
         except SyntaxError as exc:
             raise SparqlSyntaxError("query", str(exc)) from None
         except RuntimeError as exc:  # Oxigraph's word for a query it parsed but will not evaluate
-            raise QueryEvaluationError(_in_words(str(exc))) from None
-
-
-def _in_words(message: str) -> str:
-    unknown = _UNKNOWN_FUNCTION.match(message)
-    if unknown:
-        return (f"{unknown.group(1)} is not a function this endpoint knows. It offers the functions of SPARQL 1.1 "
-                "and casts to XSD types such as xsd:integer(?x).")
-    return message
+            unknown = _UNKNOWN_FUNCTION.match(str(exc))
+            raise (UnknownFunctionError(unknown.group(1)) if unknown else QueryEvaluationError(str(exc))) from None
 
 
 def load_files(store: ox.Store, paths: Iterable[Path]) -> None:

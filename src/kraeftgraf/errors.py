@@ -85,6 +85,15 @@ class QueryEvaluationError(KraeftgrafError):
         self.detail = detail
 
 
+class UnknownFunctionError(QueryEvaluationError):
+    """A call of a function IRI that the engine does not implement."""
+
+    def __init__(self, iri: str) -> None:
+        super().__init__(f"<{iri}> is not a function this endpoint knows. It offers the functions of SPARQL 1.1 "
+                         "and casts to XSD types such as xsd:integer(?x).")
+        self.iri = iri
+
+
 class MissingDependencyError(KraeftgrafError):
     """An optional package that a feature needs is not installed."""
 

@@ -80,9 +80,11 @@ def _read(text: str, base: str | None) -> QueryReading:
         return _with(reading, unclear=f"{ambiguous.text} at line {ambiguous.line} may be an IRI or the operator <")
     if prologue_end == len(tokens):
         return reading
+    # No query may hold an update's keywords; after a `;` they would start a second operation of an update.
+    update = next((t for t in tokens[prologue_end:] if t.keyword in UPDATE_KEYWORDS), None)
+    if update is not None:
+        return _with(reading, update=update.keyword)
     opening = tokens[prologue_end]
-    if opening.keyword in UPDATE_KEYWORDS:
-        return _with(reading, update=opening.keyword)
     if opening.keyword not in _FORMS:
         return _with(reading, unclear=f"it opens with {opening.text!r}, not SELECT, ASK, CONSTRUCT or DESCRIBE")
     try:
@@ -219,6 +221,10 @@ def _unknown_prefix(tokens: Sequence[Token], prefixes: Mapping[str, str]) -> Spa
         if token.kind != "pname" or (at > 0 and tokens[at - 1].keyword == "PREFIX"):
             continue
         prefix = token.text.partition(":")[0]
+        if at > 0 and tokens[at - 1].text == "<" and tokens[at - 1].end == token.start:
+            return SparqlLexError("this IRI holds a character no IRI may hold (a space, or one of < > \" { } | ^ ` "
+                                  "\\); write it %-encoded, e.g. %20 for a space", line=tokens[at - 1].line,
+                                  column=tokens[at - 1].column)
         if prefix not in declared:
             return SparqlLexError(
                 f"unknown prefix {prefix}: in {token.text}; declare it first, e.g. PREFIX {prefix}: <http://...>",

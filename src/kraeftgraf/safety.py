@@ -16,12 +16,13 @@ from typing import Any
 
 from pyparsing import ParseBaseException
 from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.operators import _CUSTOM_FUNCTIONS
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
 from .engine import DatasetSelection, QueryForm
-from .errors import QueryRefusedError, SparqlSyntaxError
+from .errors import QueryRefusedError, SparqlSyntaxError, UnknownFunctionError
 from .namespaces import PREFIXES
 from .query_reading import QueryReading, read_query
 from .sparql_lexer import SparqlLexError, position_of
@@ -48,6 +49,7 @@ class InspectedQuery:
     form: QueryForm
     from_graphs: tuple[str, ...]
     from_named_graphs: tuple[str, ...]
+    functions: tuple[str, ...] = ()  # the IRIs of the extension functions it calls, where it was parsed in full
 
 
 def without_byte_order_mark(text: str) -> str:
@@ -75,7 +77,13 @@ def inspect_query(text: str, *, graphs: frozenset[str], dataset: DatasetSelectio
                 "This endpoint does not call other SPARQL services; write the query without the word SERVICE, "
                 "or put spaces around the < and > of comparisons.")
         inspected = _parse_fully(text, base)
-    _refuse_outside_graphs(inspected, graphs, dataset)
+        if not engine_checks_syntax:  # rdflib would quietly leave the value unbound: say so instead
+            for iri in inspected.functions:
+                if URIRef(iri) not in _CUSTOM_FUNCTIONS:
+                    raise UnknownFunctionError(iri)
+    # Both readings must stay inside the dataset: rdflib decodes escapes first and may see other FROM clauses.
+    _refuse_outside_graphs([*inspected.from_graphs, *inspected.from_named_graphs, *reading.from_graphs,
+                            *reading.from_named_graphs], graphs, dataset)
     return inspected
 
 
@@ -116,9 +124,7 @@ def _refuse_what_the_tokens_show(text: str, reading: QueryReading) -> None:
                                                   reading.problem.problem))
 
 
-def _refuse_outside_graphs(inspected: InspectedQuery, graphs: frozenset[str],
-                           dataset: DatasetSelection | None) -> None:
-    requested = [*inspected.from_graphs, *inspected.from_named_graphs]
+def _refuse_outside_graphs(requested: list[str], graphs: frozenset[str], dataset: DatasetSelection | None) -> None:
     if dataset is not None:
         requested += [*dataset.default_graphs, *dataset.named_graphs]
     for iri in requested:
@@ -160,6 +166,7 @@ def _parse_fully(text: str, base: str | None) -> InspectedQuery:
         form=_FORMS[algebra.name],
         from_graphs=tuple(str(c["default"]) for c in clauses if "default" in c),
         from_named_graphs=tuple(str(c["named"]) for c in clauses if "named" in c),
+        functions=tuple(sorted({str(node["iri"]) for node in _walk(algebra) if node.name == "Function"})),
     )
 
 

@@ -1,0 +1,96 @@
+"""Queries the endpoint cannot answer get a 400 that says, in words, what is wrong and where, on both engines.
+
+The inputs are those an outside tester sent (issue 10, part 3); none of the answers may name a Python exception
+or dump the grammar, and positions are those of the text the client sent, without the hidden prefixes.
+"""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph, Literal, URIRef
+
+from kraeftgraf.endpoint_service import start_service
+from kraeftgraf.endpoint_settings import LOCAL_BASE_URL, EndpointSettings
+
+from .endpoint_support import load_protocol_dataset, service_client
+
+EXCEPTION_NAME = re.compile(r"\b[A-Z][a-zA-Z]+(Error|Exception)\b")
+GRAMMAR_DUMP = re.compile(r"\\u\{|\[_\]|'\.\.='")
+NTRIPLES = {"Accept": "application/n-triples"}
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    service = start_service(load_protocol_dataset(), settings=EndpointSettings(workers=1, timeout=10),
+                            origin="test data", engine=request.param)
+    try:
+        with service_client(service) as client:
+            yield client
+    finally:
+        service.close()
+
+
+def refused(client: TestClient, query: str) -> str:
+    """The 400 answer's text, after checking it names no exception and dumps no grammar."""
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 400, response.text
+    assert not EXCEPTION_NAME.search(response.text), response.text
+    assert not GRAMMAR_DUMP.search(response.text), response.text
+    return response.text
+
+
+def test_relative_iris_resolve_against_the_endpoints_address(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"}, headers=NTRIPLES)
+    assert response.status_code == 200, response.text
+    graph = Graph().parse(data=response.text, format="nt")
+    assert set(graph) == {(URIRef(f"{LOCAL_BASE_URL}/s"), URIRef(f"{LOCAL_BASE_URL}/p"), Literal(1))}
+
+
+def test_the_querys_own_base_wins_over_the_endpoints(client: TestClient) -> None:
+    query = "BASE <http://example.org/base/> CONSTRUCT { <s> <p> 1 } WHERE {}"
+    response = client.get("/sparql", params={"query": query}, headers=NTRIPLES)
+    graph = Graph().parse(data=response.text, format="nt")
+    assert {str(s) for s, _, _ in graph} == {"http://example.org/base/s"}
+
+
+def test_a_syntax_error_is_placed_in_the_text_as_sent_not_after_hidden_prefixes(client: TestClient) -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o . ?s }"  # 33 characters; the triple at column 30 has no object
+    text = refused(client, query)
+    place = re.search(r"line (\d+), column (\d+)", text)
+    assert place is not None, text
+    assert place.group(1) == "1" and int(place.group(2)) <= len(query) + 1, text
+    assert query in text  # the line is shown, with a caret under the column
+
+
+def test_an_unknown_prefix_is_named_in_words(client: TestClient) -> None:
+    assert "line 1, column 22: unknown prefix foaf:" in refused(client, "SELECT ?x WHERE { ?x foaf:name ?n }")
+
+
+def test_a_missing_brace_is_named_in_words(client: TestClient) -> None:
+    assert "missing } to close the { at line 1, column 17" in refused(client, "SELECT ?x WHERE { ?x ?p ?n")
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t \r\n", "# just a comment", "# one\n# two\n",
+                                   "PREFIX ex: <http://example.org/>", "BASE <http://example.org/>\n# no query"])
+def test_an_empty_query_is_400_saying_so(client: TestClient, query: str) -> None:
+    assert "the query is empty" in refused(client, query)
+
+
+def test_a_leading_byte_order_mark_is_ignored(client: TestClient) -> None:
+    for response in (client.get("/sparql", params={"query": "\ufeffASK {}"}),
+                     client.post("/sparql", content="\ufeffASK {}".encode(),
+                                 headers={"Content-Type": "application/sparql-query"})):
+        assert response.status_code == 200, response.text
+        assert response.json()["boolean"] is True
+
+
+def test_an_escape_that_is_no_character_is_400_naming_it(client: TestClient) -> None:
+    text = refused(client, 'SELECT ("\\UFFFFFFFF" AS ?x) {}')
+    assert "\\UFFFFFFFF is not a Unicode character" in text and "line 1, column 10" in text
+
+
+def test_a_function_the_endpoint_does_not_know_is_400_naming_it(client: TestClient) -> None:
+    text = refused(client, "SELECT ?n WHERE { ?s ?p ?n } ORDER BY <file:///etc/passwd>(?n)")
+    assert "<file:///etc/passwd> is not a function this endpoint knows" in text

@@ -1,7 +1,7 @@
 """Get one scale ready: synthetic Turtle, the built dataset as TriG (build timed per phase), an Oxigraph store.
 
 The build runs in its own process (`python -m bench.prepare build ...`), so that its peak memory is its
-own and the runner never holds a large dataset. It is `kraeftgraf.pipeline.build` itself, with each
+own and the runner never holds a large dataset. It is `kraeftgraf.graph.pipeline.build` itself, with each
 phase (load, infer, validate) wrapped in a timer. Above the scales given to `--validate-up-to` the
 validation phase is left out: pyshacl then takes hours, and the generator's output is checked against
 the shapes by tests/test_bench_generate.py (at x10).
@@ -97,8 +97,8 @@ def run_build(paths: Sequence[Path], output: Path, *, validate: bool) -> BuildTi
 
 def timed_build(paths: Sequence[Path], output: Path, *, validate: bool) -> BuildTiming:
     """Run kraeftgraf's build on `paths` with its phases timed, and write the dataset as TriG."""
-    from kraeftgraf import pipeline
-    from kraeftgraf.validation import ValidationReport
+    from kraeftgraf.graph import pipeline
+    from kraeftgraf.graph.validation import ValidationReport
 
     phases: dict[str, float] = {}
 

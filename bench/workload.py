@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from bench.servers import ServerSpec
-from kraeftgraf.engine import with_inline_values
+from kraeftgraf.engines.base import with_inline_values
 from kraeftgraf.namespaces import ID
-from kraeftgraf.queries import SavedQuery, load_queries, parse_value
-from kraeftgraf.query_reading import with_prologue
+from kraeftgraf.queries.saved import SavedQuery, load_queries, parse_value
+from kraeftgraf.sparql.reading import with_prologue
 
 SPARQL_JSON = "application/sparql-results+json"
 TURTLE = "text/turtle"

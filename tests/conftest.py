@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kraeftgraf.pipeline import BuiltDataset, build
+from kraeftgraf.graph.pipeline import BuiltDataset, build
 
 if TYPE_CHECKING:
     from kraeftgraf.api import KnowledgeGraph
-    from kraeftgraf.engine_oxigraph import OxigraphEngine
+    from kraeftgraf.engines.oxigraph import OxigraphEngine
 
     from .endpoint_support import RunningServer
 
@@ -51,8 +51,8 @@ def embedded_server() -> Iterator["RunningServer"]:
 def knowledge_graph(built: BuiltDataset) -> "KnowledgeGraph":
     """The Python API's view of the session's dataset, with the embedded saved queries."""
     from kraeftgraf.api import KnowledgeGraph
-    from kraeftgraf.engine import RdflibEngine
-    from kraeftgraf.queries import load_queries
+    from kraeftgraf.engines.base import RdflibEngine
+    from kraeftgraf.queries.saved import load_queries
 
     return KnowledgeGraph(RdflibEngine(built.require_valid().dataset), load_queries())
 
@@ -60,6 +60,6 @@ def knowledge_graph(built: BuiltDataset) -> "KnowledgeGraph":
 @pytest.fixture(scope="session")
 def oxigraph_engine(built: BuiltDataset) -> "OxigraphEngine":
     """The same dataset in the fast embedded engine, to check that saved queries answer alike on both."""
-    from kraeftgraf.engine_oxigraph import OxigraphEngine
+    from kraeftgraf.engines.oxigraph import OxigraphEngine
 
     return OxigraphEngine.from_dataset(built.require_valid().dataset)

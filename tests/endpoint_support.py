@@ -20,10 +20,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from rdflib import Dataset
 
-from kraeftgraf.endpoint import create_app
-from kraeftgraf.endpoint_service import EndpointService, start_service
-from kraeftgraf.endpoint_settings import EndpointSettings
-from kraeftgraf.store import load_dataset
+from kraeftgraf.endpoint.app import create_app
+from kraeftgraf.endpoint.service import EndpointService, start_service
+from kraeftgraf.endpoint.settings import EndpointSettings
+from kraeftgraf.graph.load import load_dataset
 
 from .conftest import TESTS
 

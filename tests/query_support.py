@@ -1,7 +1,7 @@
 """Helpers shared by the saved-query tests."""
 
 from kraeftgraf.api import Value, plain_python
-from kraeftgraf.engine import QueryResult, rows_as_tuples
+from kraeftgraf.engines.base import QueryResult, rows_as_tuples
 
 
 def plain_rows(result: QueryResult) -> list[tuple[Value, ...]]:

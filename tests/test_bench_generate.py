@@ -11,8 +11,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kraeftgraf import resources
+from kraeftgraf.graph.pipeline import build
 from kraeftgraf.namespaces import KG
-from kraeftgraf.pipeline import build
 
 REPO = Path(__file__).resolve().parent.parent
 

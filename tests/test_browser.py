@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kraeftgraf.queries import load_queries
+from kraeftgraf.queries.saved import load_queries
 
 from .endpoint_support import RunningServer
 

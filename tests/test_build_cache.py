@@ -1,23 +1,44 @@
-"""Valid builds are cached by the exact bytes of their inputs; anything else is built again."""
+"""Valid builds are cached by the exact bytes of their inputs and of the program; anything else is built again."""
 
+import shutil
 from pathlib import Path
 
+import pytest
 from rdflib.compare import isomorphic
 
 from kraeftgraf import resources
-from kraeftgraf.build_cache import BuildCache, content_version
-from kraeftgraf.pipeline import build
+from kraeftgraf.graph import build_cache, pipeline
+from kraeftgraf.graph.build_cache import BuildCache, content_version, program_digest
+from kraeftgraf.graph.pipeline import build
+from kraeftgraf.graph.validation import ValidationReport
 
 from .conftest import TESTS
 
 REFERENCE = [p for p in resources.data_files() if p.name.startswith("reference-")]
 
 
-def test_a_cached_build_has_the_same_graphs_as_a_fresh_one(tmp_path: Path) -> None:
+@pytest.fixture
+def validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the validations the pipeline runs (each call appends one), still validating for real."""
+    calls: list[int] = []
+    real = pipeline.validate  # type: ignore[attr-defined]
+
+    def counted(*args: object, **kwargs: object) -> ValidationReport:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "validate", counted)
+    return calls
+
+
+def test_a_second_build_of_the_same_inputs_comes_from_the_cache_without_validating(
+        tmp_path: Path, validations: list[int]) -> None:
     cache = BuildCache(tmp_path)
     fresh = build(REFERENCE, cache=cache)
+    assert fresh.report.conforms and len(validations) == 1
     cached = build(REFERENCE, cache=cache)
-    assert len(list(tmp_path.glob("*.nq"))) == 1
+    assert len(validations) == 1  # read back, not validated again
+    assert cached.version == fresh.version
     fresh_graphs = {g.identifier: g for g in fresh.dataset.graphs() if len(g)}
     cached_graphs = {g.identifier: g for g in cached.dataset.graphs() if len(g)}
     assert fresh_graphs.keys() == cached_graphs.keys()
@@ -25,14 +46,38 @@ def test_a_cached_build_has_the_same_graphs_as_a_fresh_one(tmp_path: Path) -> No
         assert isomorphic(graph, cached_graphs[name]), name
 
 
-def test_changing_one_byte_of_an_input_misses_the_cache(tmp_path: Path) -> None:
+def test_a_changed_input_is_built_and_validated_again(tmp_path: Path, validations: list[int]) -> None:
+    cache = BuildCache(tmp_path / "cache")
     copy = tmp_path / "reference-organisations.ttl"
     original = next(p for p in REFERENCE if p.name == copy.name)
     copy.write_bytes(original.read_bytes())
-    others = [p for p in REFERENCE if p.name != copy.name]
-    first = content_version([*others, copy])
-    copy.write_bytes(original.read_bytes() + b"\n# changed\n")
-    assert content_version([*others, copy]) != first
+    inputs = [*(p for p in REFERENCE if p.name != copy.name), copy]
+    build(inputs, cache=cache)
+    copy.write_bytes(original.read_bytes() + b"\n# one comment more\n")
+    build(inputs, cache=cache)
+    assert len(validations) == 2
+    assert len(list((tmp_path / "cache").glob("*.nq"))) == 2
+
+
+def test_a_changed_module_of_the_program_changes_its_digest(tmp_path: Path) -> None:
+    copy = tmp_path / "kraeftgraf"
+    shutil.copytree(build_cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = program_digest(copy)
+    assert before == program_digest(build_cache.PACKAGE_DIR)  # the same bytes, the same digest
+    module = copy / "graph" / "inference.py"
+    module.write_bytes(module.read_bytes() + b"\n# a changed rule\n")
+    assert program_digest(copy) != before
+
+
+def test_a_changed_program_misses_the_cache_and_validates_again(
+        tmp_path: Path, validations: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = BuildCache(tmp_path)
+    build(REFERENCE, cache=cache)
+    first = content_version(REFERENCE)
+    monkeypatch.setattr(build_cache, "program_digest", lambda package=build_cache.PACKAGE_DIR: "another program")
+    assert content_version(REFERENCE) != first
+    build(REFERENCE, cache=cache)
+    assert len(validations) == 2
 
 
 def test_a_build_that_fails_validation_is_never_cached(tmp_path: Path) -> None:

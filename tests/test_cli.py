@@ -9,7 +9,7 @@ import pytest
 from rdflib import Dataset
 
 from kraeftgraf import resources
-from kraeftgraf.cli import main
+from kraeftgraf.cli.main import main
 from kraeftgraf.namespaces import ID
 
 from .conftest import TESTS

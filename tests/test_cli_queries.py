@@ -12,7 +12,7 @@ import pytest
 
 import kraeftgraf.api
 from kraeftgraf.api import KnowledgeGraph
-from kraeftgraf.cli import EXIT_ERROR, EXIT_OK, main
+from kraeftgraf.cli.main import EXIT_ERROR, EXIT_OK, main
 
 
 @pytest.fixture(autouse=True)

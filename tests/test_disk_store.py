@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from kraeftgraf.build_cache import content_version
-from kraeftgraf.cli import main
-from kraeftgraf.disk_store import store_version, write_store
-from kraeftgraf.endpoint_service import start_store
-from kraeftgraf.endpoint_settings import EndpointSettings
+from kraeftgraf.cli.main import main
+from kraeftgraf.endpoint.service import start_store
+from kraeftgraf.endpoint.settings import EndpointSettings
+from kraeftgraf.engines.disk_store import store_version, write_store
 from kraeftgraf.errors import DataFileError, KraeftgrafError
+from kraeftgraf.graph.build_cache import content_version
 
 from .conftest import TESTS
 from .endpoint_support import EX, PROTOCOL_DATA, service_client

@@ -7,7 +7,7 @@ from threading import Thread
 
 import pytest
 
-from kraeftgraf.egress import BackendRelay, relay_opener
+from kraeftgraf.endpoint.egress import BackendRelay, relay_opener
 from kraeftgraf.errors import KraeftgrafError
 
 from .listeners import counting_listener

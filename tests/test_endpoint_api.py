@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib.query import Result
 
-from kraeftgraf import endpoint_service
-from kraeftgraf.endpoint import create_app
-from kraeftgraf.endpoint_service import EndpointService, start_service
-from kraeftgraf.endpoint_settings import EndpointSettings
+from kraeftgraf.endpoint import service as endpoint_service
+from kraeftgraf.endpoint.app import create_app
+from kraeftgraf.endpoint.service import EndpointService, start_service
+from kraeftgraf.endpoint.settings import EndpointSettings
+from kraeftgraf.graph.pipeline import BuiltDataset
 from kraeftgraf.namespaces import ID, PREFIXES
-from kraeftgraf.pipeline import BuiltDataset
-from kraeftgraf.queries import load_queries
+from kraeftgraf.queries.saved import load_queries
 from kraeftgraf.resources import resource_dir
 
 from .endpoint_support import app_client, in_source
@@ -186,7 +186,7 @@ def test_create_app_without_a_service_serves_the_embedded_data_and_stops_its_wor
         closed.append(service)
         original_close(service)
 
-    monkeypatch.setattr("kraeftgraf.endpoint.start_built", start_built)
+    monkeypatch.setattr("kraeftgraf.endpoint.app.start_built", start_built)
     monkeypatch.setattr(endpoint_service.EndpointService, "close", close)
     with TestClient(create_app()) as client:
         response = client.get("/sparql", params={"query": "ASK { ?r a kg:Recommendation }"})

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kraeftgraf.endpoint_cache import AnswerCache, matches
-from kraeftgraf.endpoint_jobs import SparqlJob
-from kraeftgraf.endpoint_service import start_files
-from kraeftgraf.endpoint_settings import EndpointSettings
-from kraeftgraf.endpoint_workers import Answer
+from kraeftgraf.endpoint.cache import AnswerCache, matches
+from kraeftgraf.endpoint.jobs import SparqlJob
+from kraeftgraf.endpoint.service import start_files
+from kraeftgraf.endpoint.settings import EndpointSettings
+from kraeftgraf.endpoint.workers import Answer
 
 from .endpoint_support import EX, PROTOCOL_DATA, app_client, load_protocol_dataset, service_client
 

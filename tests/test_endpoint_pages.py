@@ -14,10 +14,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kraeftgraf import resources
-from kraeftgraf.endpoint_settings import EndpointSettings
+from kraeftgraf.endpoint.settings import EndpointSettings
+from kraeftgraf.graph.load import load_graph
+from kraeftgraf.graph.pipeline import BuiltDataset
 from kraeftgraf.namespaces import ID, KG
-from kraeftgraf.pipeline import BuiltDataset
-from kraeftgraf.store import load_graph
 
 from .endpoint_support import app_client, in_source
 

@@ -18,15 +18,15 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 from rdflib.term import Node, Variable
 
-from kraeftgraf.disk_store import write_store
-from kraeftgraf.engine import QueryEngine, QueryResult, RdflibEngine
-from kraeftgraf.engine_oxigraph import OxigraphEngine
-from kraeftgraf.engine_remote import RemoteEngine
+from kraeftgraf.engines.base import QueryEngine, QueryResult, RdflibEngine
+from kraeftgraf.engines.disk_store import write_store
+from kraeftgraf.engines.oxigraph import OxigraphEngine
+from kraeftgraf.engines.publish import DEFAULT_GRAPH, publish
+from kraeftgraf.engines.remote import RemoteEngine
 from kraeftgraf.errors import DataFileError, ResultTooLargeError
-from kraeftgraf.pipeline import BuiltDataset
-from kraeftgraf.publish import DEFAULT_GRAPH, publish
-from kraeftgraf.queries import SavedQuery, load_queries, run_saved_query
-from kraeftgraf.store import graph_name, load_dataset
+from kraeftgraf.graph.load import graph_name, load_dataset
+from kraeftgraf.graph.pipeline import BuiltDataset
+from kraeftgraf.queries.saved import SavedQuery, load_queries, run_saved_query
 
 from .endpoint_support import PROTOCOL_DATA
 
@@ -215,7 +215,7 @@ def test_serve_with_a_remote_backend_answers_saved_queries_like_the_embedded_eng
 def test_query_command_can_ask_a_remote_endpoint(
     remote: QueryEngine, oxigraph_server: str, reference: RdflibEngine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kraeftgraf.cli import main
+    from kraeftgraf.cli.main import main
 
     query = next(q for q in QUERIES if q.name == "plans-and-documents")
     expected = run_saved_query(query, reference)

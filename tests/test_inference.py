@@ -4,9 +4,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kraeftgraf import resources
-from kraeftgraf.inference import expand, owlrl_expand
+from kraeftgraf.graph.inference import expand, owlrl_expand
+from kraeftgraf.graph.load import load_graph
 from kraeftgraf.namespaces import ID, KG, ORG
-from kraeftgraf.store import load_graph
 
 from .conftest import TESTS
 

@@ -7,8 +7,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kraeftgraf import resources
+from kraeftgraf.graph.load import load_graph
 from kraeftgraf.namespaces import ID, KG, ONTOLOGY_IRI
-from kraeftgraf.store import load_graph
 
 from .conftest import REPO
 

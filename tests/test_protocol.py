@@ -18,9 +18,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, XSD
 from rdflib.query import Result, ResultRow
 
-from kraeftgraf.endpoint_errors import problem_for
-from kraeftgraf.endpoint_service import start_service
-from kraeftgraf.endpoint_settings import LOCAL_BASE_URL, EndpointSettings
+from kraeftgraf.endpoint.problems import problem_for
+from kraeftgraf.endpoint.service import start_service
+from kraeftgraf.endpoint.settings import LOCAL_BASE_URL, EndpointSettings
 
 from .endpoint_support import EX, app_client, load_protocol_dataset, service_client
 

@@ -9,9 +9,9 @@ from rdflib.plugins.sparql import prepareQuery
 
 from kraeftgraf import resources
 from kraeftgraf.api import KnowledgeGraph
-from kraeftgraf.catalogue import REGENERATE, describe_query, render_catalogue
-from kraeftgraf.engine import QueryEngine, QueryResult
-from kraeftgraf.queries import run_saved_query
+from kraeftgraf.engines.base import QueryEngine, QueryResult
+from kraeftgraf.queries.catalogue import REGENERATE, describe_query, render_catalogue
+from kraeftgraf.queries.saved import run_saved_query
 
 from .query_support import plain_rows
 

@@ -7,7 +7,7 @@ from rdflib import URIRef
 
 from kraeftgraf.errors import QueryFileError
 from kraeftgraf.namespaces import ID, KG
-from kraeftgraf.queries import load_queries, parse_query_file
+from kraeftgraf.queries.saved import load_queries, parse_query_file
 
 BODY = "PREFIX kg: <https://w3id.org/kraeftgraf/vocab#>\nSELECT ?item WHERE { ?item kg:addressesTheme ?theme }\n"
 

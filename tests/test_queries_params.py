@@ -9,10 +9,10 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kraeftgraf.api import KnowledgeGraph
-from kraeftgraf.engine import QueryEngine, QueryResult, rows_as_tuples
+from kraeftgraf.engines.base import QueryEngine, QueryResult, rows_as_tuples
 from kraeftgraf.errors import ParameterError
 from kraeftgraf.namespaces import ID
-from kraeftgraf.queries import (
+from kraeftgraf.queries.saved import (
     Parameter,
     SavedQuery,
     bind_parameters,

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 
-from kraeftgraf.endpoint_service import start_service
-from kraeftgraf.endpoint_settings import LOCAL_BASE_URL, EndpointSettings
+from kraeftgraf.endpoint.service import start_service
+from kraeftgraf.endpoint.settings import LOCAL_BASE_URL, EndpointSettings
 
 from .endpoint_support import load_protocol_dataset, service_client
 

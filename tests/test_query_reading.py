@@ -14,11 +14,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from kraeftgraf.engine import with_inline_values
+from kraeftgraf.endpoint.safety import inspect_query
+from kraeftgraf.engines.base import with_inline_values
 from kraeftgraf.errors import KraeftgrafError
-from kraeftgraf.query_reading import read_query, where_clause_start, with_prologue
-from kraeftgraf.safety import inspect_query
-from kraeftgraf.sparql_lexer import SparqlLexError, tokenize
+from kraeftgraf.sparql.lexer import SparqlLexError, tokenize
+from kraeftgraf.sparql.reading import read_query, where_clause_start, with_prologue
 
 from .listeners import CountingListener, counting_listener
 

@@ -3,9 +3,9 @@ the sealed worker process, and test_bypass for the same attempts against a runni
 
 import pytest
 
-from kraeftgraf.engine import DatasetSelection
+from kraeftgraf.endpoint.safety import inspect_query, without_byte_order_mark
+from kraeftgraf.engines.base import DatasetSelection
 from kraeftgraf.errors import QueryRefusedError, SparqlSyntaxError
-from kraeftgraf.safety import inspect_query, without_byte_order_mark
 
 GRAPHS = frozenset({"http://example.org/g1", "http://example.org/g2"})
 

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from kraeftgraf.endpoint_errors import problem_for
-from kraeftgraf.endpoint_settings import EndpointSettings, describe_settings, settings_from
+from kraeftgraf.endpoint.problems import problem_for
+from kraeftgraf.endpoint.settings import EndpointSettings, describe_settings, settings_from
 from kraeftgraf.errors import QueryTimeoutError, ServerBusyError, SettingError
 
 from .endpoint_support import EX, app_client, load_protocol_dataset

@@ -19,8 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kraeftgraf.endpoint_workers import Answer, WorkerContext, WorkerPool
-from kraeftgraf.engine_oxigraph import OxigraphEngine
+from kraeftgraf.endpoint.workers import Answer, WorkerContext, WorkerPool
+from kraeftgraf.engines.oxigraph import OxigraphEngine
 
 from .listeners import CountingListener, counting_listener
 
@@ -34,10 +34,12 @@ def canary() -> Iterator[CountingListener]:
         yield listener
 
 
-def run_sealed(code: str, *, seal: str = "seal_process()") -> subprocess.CompletedProcess[str]:
+def run_sealed(code: str, *, seal: str = "seal_process()", pass_fds: tuple[int, ...] = ()
+               ) -> subprocess.CompletedProcess[str]:
     """Run code in a fresh Python after sealing it: a seal is for good, so never in the test process."""
-    script = "from kraeftgraf.sandbox import seal_process\nreport = " + seal + "\n" + textwrap.dedent(code)
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    script = "from kraeftgraf.endpoint.sandbox import seal_process\nreport = " + seal + "\n" + textwrap.dedent(code)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          pass_fds=pass_fds)
 
 
 @needs_linux
@@ -84,13 +86,10 @@ def test_a_sealed_process_cannot_start_a_program_even_around_python(tmp_path: Pa
 def test_a_sealed_process_has_closed_the_sockets_it_inherited(canary: CountingListener) -> None:
     inherited = socket.create_connection(("127.0.0.1", canary.port))
     try:
-        code = f"""
+        done = run_sealed(f"""
             import os
             print("OPEN", {inherited.fileno()} in [int(fd) for fd in os.listdir("/proc/self/fd")])
-            """
-        script = "from kraeftgraf.sandbox import seal_process\nreport = seal_process()\n" + textwrap.dedent(code)
-        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
-                              pass_fds=[inherited.fileno()])
+            """, pass_fds=(inherited.fileno(),))
     finally:
         inherited.close()
     assert done.returncode == 0, done.stderr

@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph
 
 from kraeftgraf.errors import SourcesDirectoryError
-from kraeftgraf.pipeline import BuiltDataset
-from kraeftgraf.sources import SourceText, verify_quotes
+from kraeftgraf.graph.pipeline import BuiltDataset
+from kraeftgraf.graph.sources import SourceText, verify_quotes
 
 
 def test_a_word_hyphenated_across_a_line_end_matches_joined_or_with_hyphen() -> None:

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from kraeftgraf.errors import DataFileError
+from kraeftgraf.graph.load import expand_paths, graph_name, load_dataset
 from kraeftgraf.namespaces import ID
-from kraeftgraf.store import expand_paths, graph_name, load_dataset
 
 from .conftest import TESTS
 

@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph
 
 from kraeftgraf import resources
-from kraeftgraf.pipeline import BuiltDataset, build
-from kraeftgraf.store import load_graph
+from kraeftgraf.graph.load import load_graph
+from kraeftgraf.graph.pipeline import BuiltDataset, build
 
 from .conftest import TESTS
 

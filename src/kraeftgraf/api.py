@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, overload
 from rdflib import Graph, Literal
 from rdflib.term import Node
 
-from .engine import QueryEngine, QueryResult, RdflibEngine
+from .engines.base import QueryEngine, QueryResult, RdflibEngine
 from .errors import MissingDependencyError
-from .queries import ParamValue, SavedQuery, get_query, load_queries, run_saved_query
+from .queries.saved import ParamValue, SavedQuery, get_query, load_queries, run_saved_query
 
 if TYPE_CHECKING:
     import pandas
@@ -124,11 +124,11 @@ def open(paths: Sequence[Path] | None = None, *, queries: Path | None = None,
     With `endpoint`, queries go to that remote SPARQL endpoint instead, where `kraeftgraf publish` put
     the validated data (in the named graph `graph`, by default the dataset IRI).
     """
-    from .pipeline import build
+    from .graph.pipeline import build
 
     if endpoint is not None:
-        from .engine_remote import RemoteEngine
-        from .publish import DEFAULT_GRAPH
+        from .engines.publish import DEFAULT_GRAPH
+        from .engines.remote import RemoteEngine
 
         return KnowledgeGraph(RemoteEngine(endpoint, graph=graph or DEFAULT_GRAPH), load_queries(queries))
 

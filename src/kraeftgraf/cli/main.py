@@ -1,0 +1,178 @@
+"""The `kraeftgraf` command: validate, build, stats, verify-sources (and more, registered below)."""
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from ..errors import KraeftgrafError
+from ..version import __version__
+from . import queries as cli_queries
+from . import serve as cli_serve
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; 0 all good, 1 data does not conform, 2 could not run."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        command: Command = args.command
+        return command(args)
+    except KraeftgrafError as exc:
+        print(f"kraeftgraf: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kraeftgraf", description="A knowledge graph of Danish cancer-plan documents.")
+    parser.add_argument("--version", action="version", version=f"kraeftgraf {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="load, infer and validate the data against the shapes")
+    _add_data_paths(validate)
+    validate.add_argument("--format", choices=["text", "json"], default="text")
+    validate.add_argument("--lang", choices=["en", "da"], default="en", help="language of the messages")
+    validate.set_defaults(command=_validate)
+
+    build = commands.add_parser("build", help="write the validated, inferred dataset to one TriG file")
+    _add_data_paths(build)
+    build.add_argument("--output", type=Path, default=Path("dist/kraeftgraf.trig"))
+    build.add_argument("--store", type=Path, metavar="DIR",
+                       help="also write it into an on-disk Oxigraph store for `kraeftgraf serve --store DIR`")
+    build.set_defaults(command=_build)
+
+    load = commands.add_parser("load", help="load RDF files as they are into an on-disk store for `serve --store`")
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                      help="Turtle, N-Triples, TriG or N-Quads files (e.g. what `kraeftgraf build` wrote)")
+    load.add_argument("--store", type=Path, metavar="DIR", required=True,
+                      help="the folder to write the store to (a store already there is replaced)")
+    load.set_defaults(command=_load)
+
+    stats = commands.add_parser("stats", help="count facts per class and per source document")
+    _add_data_paths(stats)
+    stats.add_argument("--format", choices=["text", "json"], default="text")
+    stats.set_defaults(command=_stats)
+
+    verify = commands.add_parser("verify-sources", help="check every quote against its source text")
+    _add_data_paths(verify)
+    verify.add_argument("--sources", type=Path, required=True, help="folder with the documents' extracted text")
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.set_defaults(command=_verify_sources)
+
+    publish = commands.add_parser("publish", help="upload the validated dataset to a SPARQL Graph Store")
+    _add_data_paths(publish)
+    publish.add_argument("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+    publish.add_argument("--graph", default=None, help="IRI of the named graph to replace (default: the dataset IRI)")
+    publish.set_defaults(command=_publish)
+    cli_queries.add_commands(commands)
+    cli_serve.add_commands(commands)
+    return parser
+
+
+def _add_data_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="data files or folders (default: the embedded data/ttl)")
+
+
+def _data_paths(args: argparse.Namespace) -> list[Path] | None:
+    return list(args.paths) or None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from ..graph.pipeline import build
+
+    report = build(_data_paths(args)).report
+    if args.format == "json":
+        payload = {"conforms": report.conforms, "results": [asdict(r) for r in report.results]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for result in report.results:
+            where = result.source_file or "(no file)"
+            focus = result.owner if result.owner == result.focus_node else f"{result.owner} > {result.focus_node}"
+            value = f" value={result.value}" if result.value and result.value != result.focus_node else ""
+            print(f"{where}: {result.severity}: {focus} {result.path}{value}\n    {result.message(args.lang)}")
+        verdict = "conforms" if report.conforms else f"does NOT conform ({len(report.violations)} violations)"
+        print(f"kraeftgraf validate: the data {verdict}.")
+    return EXIT_OK if report.conforms else EXIT_NONCONFORMING
+
+
+def _build(args: argparse.Namespace) -> int:
+    from ..graph.pipeline import build
+
+    built = build(_data_paths(args)).require_valid()
+    output: Path = args.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target, then rename: a failed write never leaves half a file.
+    partial = output.with_name(output.name + ".partial")
+    built.dataset.serialize(destination=partial, format="trig")
+    partial.replace(output)
+    quads = sum(1 for _ in built.dataset.quads((None, None, None, None)))  # len() counts the union's triples
+    print(f"kraeftgraf build: wrote {quads} quads to {output}")
+    if args.store is not None:
+        _write_store([output], args.store, "build")
+    return EXIT_OK
+
+
+def _load(args: argparse.Namespace) -> int:
+    _write_store(args.files, args.store, "load")
+    return EXIT_OK
+
+
+def _write_store(files: list[Path], location: Path, command: str) -> None:
+    from ..engines.disk_store import write_store
+
+    quads = write_store(files, location)
+    print(f"kraeftgraf {command}: wrote {quads} quads to the store {location}; serve it with "
+          f"`kraeftgraf serve --store {location}`")
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from ..graph.pipeline import build
+    from ..graph.stats import compute_stats, stats_table
+    from ..queries.tables import text_table
+
+    built = build(_data_paths(args))
+    stats = compute_stats(built.dataset)
+    if args.format == "json":
+        print(json.dumps(asdict(stats), ensure_ascii=False, indent=2))
+    else:
+        print(text_table(stats_table(stats)))
+    return EXIT_OK
+
+
+def _verify_sources(args: argparse.Namespace) -> int:
+    from .. import resources
+    from ..graph.load import load_graph
+    from ..graph.sources import verify_quotes
+    from ..namespaces import KG
+
+    graph = load_graph(_data_paths(args) or resources.data_files())
+    failures = verify_quotes(graph, args.sources)
+    if args.format == "json":
+        print(json.dumps([asdict(f) for f in failures], ensure_ascii=False, indent=2))
+    else:
+        for failure in failures:
+            print(f"{failure.source_file}: {failure.resource}: {failure.reason}\n    {failure.quote!r}")
+        quotes = sum(1 for _ in graph.subject_objects(KG.quote))
+        print(f"kraeftgraf verify-sources: {quotes - len(failures)} of {quotes} quotes found in their source.")
+    return EXIT_OK if not failures else EXIT_NONCONFORMING
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from ..engines.publish import DEFAULT_GRAPH, publish
+    from ..graph.pipeline import build
+
+    built = build(_data_paths(args)).require_valid()
+    graph = args.graph or DEFAULT_GRAPH
+    count = publish(built.dataset, args.endpoint, graph=graph)
+    print(f"kraeftgraf publish: replaced <{graph}> at {args.endpoint} with {count} triples")
+    return EXIT_OK

@@ -1,0 +1,130 @@
+"""The `serve` command: the validated dataset (or any RDF files) over HTTP, with the limits set by options."""
+
+import argparse
+import socket
+import sys
+from pathlib import Path
+
+from ..endpoint.settings import ENVIRONMENT_PREFIX, EndpointSettings, listening_at, settings_from
+from ..errors import KraeftgrafError
+
+EXIT_OK = 0
+_HEADER_ROOM = 16_384  # bytes of request line and headers allowed beside a query in the URL
+
+
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register `serve` on the `kraeftgraf` command line."""
+    defaults = EndpointSettings()
+    serve = commands.add_parser(
+        "serve", help="serve the data over HTTP: SPARQL endpoint, saved-query API, web page",
+        description="Build and validate the data, then serve it read-only: SPARQL 1.1 Protocol at /sparql, "
+                    "saved queries at /api/queries, a web page at /. Every limit can also be set with a "
+                    f"{ENVIRONMENT_PREFIX}* variable (e.g. {ENVIRONMENT_PREFIX}TIMEOUT=5); options win.")
+    serve.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="curated data files or folders to build and validate (default: the embedded data/ttl)")
+    serve.add_argument("--data", nargs="+", type=Path, metavar="FILE",
+                       help="serve these RDF files as they are (Turtle, N-Triples, TriG, N-Quads; named graphs "
+                            "kept), without the project's ontology, inference or shapes")
+    serve.add_argument("--store", type=Path, metavar="DIR",
+                       help="serve an on-disk Oxigraph store written by `kraeftgraf build --store` or `kraeftgraf "
+                            "load`, read-only: each worker reads it from disk, so memory stays small at any size")
+    serve.add_argument("--engine", choices=["oxigraph", "rdflib"], default="oxigraph",
+                       help="embedded engine: pyoxigraph (fast) or rdflib (the reference) (default: %(default)s)")
+    serve.add_argument("--backend", metavar="URL",
+                       help="answer from a remote SPARQL endpoint holding the published data (see `kraeftgraf "
+                            "publish`) instead of loading it; this endpoint's limits still apply")
+    serve.add_argument("--backend-graph", metavar="IRI", default=None,
+                       help="the named graph `kraeftgraf publish` wrote at the backend (default: the dataset IRI)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help=f"time limit per query (default: {defaults.timeout:g})")
+    serve.add_argument("--max-query-length", type=int, metavar="CHARS",
+                       help=f"longest query accepted (default: {defaults.max_query_length})")
+    serve.add_argument("--max-rows", type=int, metavar="N",
+                       help=f"most rows or triples in one answer (default: {defaults.max_rows})")
+    serve.add_argument("--max-body", type=int, metavar="BYTES",
+                       help=f"largest request body (default: {defaults.max_body})")
+    serve.add_argument("--workers", type=int, metavar="N",
+                       help=f"queries answered at the same time, one process each (default: {defaults.workers})")
+    serve.add_argument("--memory-limit-mb", type=int, metavar="MB",
+                       help=f"memory a query may use beyond the dataset (default: {defaults.memory_limit_mb})")
+    serve.add_argument("--cors-origins", metavar="ORIGINS",
+                       help="origins whose web pages may query, separated by commas; * for any, '' for none "
+                            f"(default: {','.join(defaults.cors_origins)})")
+    serve.add_argument("--cache-mb", type=int, metavar="MB",
+                       help="memory for answers kept for repeated requests, with ETags; 0 keeps none "
+                            f"(default: {defaults.cache_mb}; never with --backend, whose data may change)")
+    serve.add_argument("--base-url", metavar="URL",
+                       help="the endpoint's public address, e.g. https://kraeftgraf.example.org behind a proxy; the "
+                            "service description names URL/sparql as the endpoint (default: http://HOST:PORT, the "
+                            "address it listens on)")
+    serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], default="info")
+    serve.set_defaults(command=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from ..endpoint.app import create_app
+    from ..endpoint.service import start_built, start_files, start_remote, start_store
+    from ..engines.publish import DEFAULT_GRAPH
+
+    cors = None if args.cors_origins is None else [o.strip() for o in args.cors_origins.split(",") if o.strip()]
+    settings = settings_from(timeout=args.timeout, max_query_length=args.max_query_length, max_rows=args.max_rows,
+                             max_body=args.max_body, workers=args.workers, memory_limit_mb=args.memory_limit_mb,
+                             cors_origins=cors, cache_mb=args.cache_mb, base_url=args.base_url)
+    if sum(map(bool, (args.data, args.paths, args.backend, args.store))) > 1:
+        raise KraeftgrafError("Give curated data as PATH arguments, other RDF files with --data, an on-disk store "
+                              "with --store, or a remote endpoint with --backend: one of them.")
+    if args.store and args.engine != "oxigraph":
+        raise KraeftgrafError("--store is an Oxigraph store: leave out --engine rdflib, or serve the files with "
+                              "--data instead.")
+    if args.backend:
+        service = start_remote(args.backend, graph=args.backend_graph or DEFAULT_GRAPH, settings=settings)
+    elif args.store:
+        service = start_store(args.store, settings=settings)
+    elif args.data:
+        service = start_files(args.data, settings=settings, engine=args.engine)
+    else:
+        service = start_built(args.paths or None, settings=settings, engine=args.engine)
+    _say(f"loaded {service.summary.origin}: {service.summary.triples} triples")
+    _say(service.pool.seal.describe())
+    try:
+        listener = _listen(args.host, args.port)
+        address = f"http://{_show_host(args.host)}:{listener.getsockname()[1]}"
+        service.settings = listening_at(service.settings, address)  # after the workers' fork: read in the server
+        _say(f"serving {address}/ ({settings.workers} workers, {settings.timeout:g} s per query; see GET /sparql for "
+             "every limit)")
+        config = uvicorn.Config(create_app(service), log_level=args.log_level,
+                                h11_max_incomplete_event_size=settings.max_body + _HEADER_ROOM)
+        uvicorn.Server(config).run(sockets=[listener])
+    finally:
+        service.close()
+    return EXIT_OK
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, opened after the workers are forked so that they never hold the port."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise KraeftgrafError(f"--host {host}: not an address to listen on ({exc.strerror}).") from exc
+    family, kind, proto, _, address = infos[0]
+    listener = socket.socket(family, kind, proto)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+    except OSError as exc:
+        listener.close()
+        raise KraeftgrafError(f"Cannot listen on {host}:{port}: {exc.strerror}. Choose another --port.") from exc
+    listener.listen(128)
+    return listener
+
+
+def _show_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _say(message: str) -> None:
+    print(f"kraeftgraf serve: {message}", file=sys.stderr, flush=True)

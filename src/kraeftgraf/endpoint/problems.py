@@ -1,0 +1,73 @@
+"""Which HTTP status each error gets: the client's mistakes are 4xx with the message that says what to do."""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..errors import (
+    KraeftgrafError,
+    NotAcceptableError,
+    ParameterError,
+    ProtocolError,
+    QueryRefusedError,
+    QueryTimeoutError,
+    RequestTooLargeError,
+    ResourceNotFoundError,
+    ResultTooLargeError,
+    ServerBusyError,
+    SparqlSyntaxError,
+    UnknownQueryError,
+)
+
+_STATUS: dict[type[KraeftgrafError], int] = {
+    ProtocolError: 400,
+    SparqlSyntaxError: 400,
+    QueryRefusedError: 400,
+    ParameterError: 400,
+    UnknownQueryError: 404,
+    ResourceNotFoundError: 404,
+    NotAcceptableError: 406,
+    RequestTooLargeError: 413,
+    # The query is well formed but its answer is more than the endpoint gives: retrying as is will not help.
+    ResultTooLargeError: 422,
+}
+# A query stopped at the time limit, or no worker free to run it, is 503 with Retry-After, as Apache Jena Fuseki
+# answers a timeout: the server may manage it when it is less busy. Every query running now ends within one
+# time limit, so that is when to come back.
+_TRY_LATER = (QueryTimeoutError, ServerBusyError)
+
+
+@dataclass(eq=False)
+class HttpProblem(Exception):
+    """An error on its way to the client: the status and a message that says what to do."""
+
+    status: int
+    message: str
+    headers: Mapping[str, str] = field(default_factory=dict)  # e.g. Retry-After
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def problem_for(exc: BaseException) -> HttpProblem:
+    """The HTTP problem for an exception raised while answering a request."""
+    if isinstance(exc, HttpProblem):
+        return exc
+    if isinstance(exc, _TRY_LATER):
+        return HttpProblem(503, str(exc), headers={"Retry-After": str(max(1, math.ceil(exc.seconds)))})
+    if isinstance(exc, KraeftgrafError):
+        for cls in type(exc).__mro__:
+            if cls in _STATUS:
+                return HttpProblem(_STATUS[cls], str(exc))
+        return HttpProblem(400, str(exc))
+    if isinstance(exc, MemoryError):
+        return HttpProblem(422, "The query needed more memory than a worker may use and was stopped. Make it more "
+                                "selective or add LIMIT.")
+    if isinstance(exc, RecursionError):
+        return HttpProblem(422, "The query is nested too deeply to evaluate; simplify it.")
+    # The engines raise assorted exceptions while evaluating unusual but valid queries: the query caused them.
+    # Their type names and texts are for the server log, not the client: the worker prints the traceback of a
+    # problem whose message opens with "The query could not be evaluated".
+    return HttpProblem(422, "The query could not be evaluated: the query engine stopped with an internal error "
+                            "while running it (the server log has the details). Simplify the query or write the "
+                            "failing part another way, or run it locally with `kraeftgraf sparql FILE`.")

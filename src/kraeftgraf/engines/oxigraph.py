@@ -1,0 +1,181 @@
+"""A fast embedded engine: the validated, inferred dataset loaded into an in-memory pyoxigraph store."""
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.term import Node
+
+from ..errors import DataFileError, QueryEvaluationError, ResultTooLargeError, SparqlSyntaxError, UnknownFunctionError
+from ..graph.load import expand_paths, graph_name, holds_named_graphs, rdf_format_of
+from ..graph.oxigraph_terms import to_oxigraph, to_rdflib
+from ..namespaces import PREFIXES
+from ..sparql.reading import read_query
+from .base import DatasetSelection, QueryForm, QueryResult, query_form, with_inline_values
+
+_UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported")
+_RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                   "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_BOOLEAN_FORMATS = {"json", "xml"}  # CSV and TSV have no standard form for ASK: the reference writer decides
+# Each row of an answer holds at least one of these (JSON: an object per row, XML: <result>, CSV/TSV: a line).
+_ROW_MARKS = {"json": b"{", "xml": b"<result>", "csv": b"\n", "tsv": b"\n"}
+_GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
+_OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
+                     "nquads": ox.RdfFormat.N_QUADS, "xml": ox.RdfFormat.RDF_XML}
+
+
+class OxigraphEngine:
+    """Answers the same queries as RdflibEngine, from pyoxigraph's Rust SPARQL engine."""
+
+    name = "oxigraph"
+    checks_syntax = True
+
+    def __init__(self, store: ox.Store | None = None, *, location: Path | None = None) -> None:
+        if (store is None) == (location is None):
+            raise ValueError("give an in-memory store or the location of an on-disk one")
+        self._store = store
+        self.location = location
+        self._opened_by = os.getpid()
+
+    @property
+    def store(self) -> ox.Store:
+        """The store; an on-disk one is opened read-only by each process that uses it (see `release`)."""
+        if self.location is not None and (self._store is None or self._opened_by != os.getpid()):
+            self._store = ox.Store.read_only(str(self.location))
+            self._opened_by = os.getpid()
+        assert self._store is not None  # an in-memory store is never released
+        return self._store
+
+    def release(self) -> None:
+        """Close this process's handle to an on-disk store: a RocksDB handle must not be inherited by fork."""
+        if self.location is not None:
+            self._store = None
+
+    @classmethod
+    def open(cls, location: Path) -> "OxigraphEngine":
+        """Answer from an on-disk store (see `disk_store.write_store`), read-only, using little memory."""
+        return cls(location=location)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> "OxigraphEngine":
+        """Copy every named graph of an rdflib Dataset into a new in-memory store."""
+        store = ox.Store()
+        store.bulk_extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _graph_name(g))  # type: ignore[arg-type]
+            for s, p, o, g in dataset.quads((None, None, None, None))
+        )
+        return cls(store)
+
+    @classmethod
+    def from_files(cls, paths: Iterable[Path]) -> "OxigraphEngine":
+        """Load RDF files straight into a new in-memory store (see `load_files`)."""
+        store = ox.Store()
+        load_files(store, paths)
+        return cls(store)
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph, by graph IRI."""
+        counts = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {row["g"].value: int(row["n"].value) for row in counts}  # type: ignore[union-attr]
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
+              dataset: DatasetSelection | None = None, base: str | None = None) -> QueryResult:
+        sparql = with_inline_values(sparql, bindings)
+        answer = self._run(sparql, dataset, base)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(form="ASK", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = []
+            for solution in answer:
+                row = {}
+                for name in variables:
+                    term = solution[name]
+                    if term is not None:
+                        row[name] = to_rdflib(term)
+                rows.append(row)
+            return QueryResult(form="SELECT", variables=variables, rows=rows)
+        graph = Graph()
+        for triple in answer:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return QueryResult(form=query_form(sparql), graph=graph)
+
+    def writes(self, form: QueryForm, format_name: str) -> bool:
+        """True when Oxigraph itself writes answers of this query form in this format (see `serialized`)."""
+        if form in ("SELECT", "ASK"):
+            return format_name in _RESULT_FORMATS and (form == "SELECT" or format_name in _BOOLEAN_FORMATS)
+        return format_name in _GRAPH_FORMATS
+
+    def serialized(self, sparql: str, format_name: str, *, max_rows: int,
+                   dataset: DatasetSelection | None = None, base: str | None = None) -> bytes:
+        """The answer written by Oxigraph's own serialisers, without rdflib terms in between.
+
+        For the formats `writes` accepts; ResultTooLargeError past `max_rows` rows or triples.
+        """
+        answer = self._run(sparql, dataset, base)
+        if isinstance(answer, ox.QueryBoolean):
+            return answer.serialize(format=_RESULT_FORMATS[format_name]) or b""
+        if isinstance(answer, ox.QuerySolutions):
+            results_format = _RESULT_FORMATS[format_name]
+            body = answer.serialize(format=results_format) or b""
+            # Counting rows means reading the answer again, so first a bound that never undercounts.
+            if body.count(_ROW_MARKS[format_name]) > max_rows and _rows_in(body, results_format) > max_rows:
+                raise ResultTooLargeError("rows", max_rows)
+            return body
+        triples = list(answer)
+        if len(triples) > max_rows:
+            raise ResultTooLargeError("triples", max_rows)
+        return ox.serialize(triples, format=_GRAPH_FORMATS[format_name], prefixes=dict(PREFIXES)) or b""
+
+    def _run(self, sparql: str, dataset: DatasetSelection | None,
+             base: str | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        # Parameters come as an inline VALUES block (see `with_inline_values`): pyoxigraph's own
+        # substitutions only accept projected variables.
+        # The union of the named graphs is the default graph, unless the query or client names a dataset.
+        names_graphs = read_query(sparql).names_graphs
+        options: dict[str, object] = {"use_default_graph_as_union": dataset is None and not names_graphs,
+                                       "prefixes": PREFIXES, "base_iri": base}
+        if dataset is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph()
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+        try:
+            return self.store.query(sparql, **options)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise SparqlSyntaxError("query", str(exc)) from None
+        except RuntimeError as exc:  # Oxigraph's word for a query it parsed but will not evaluate
+            unknown = _UNKNOWN_FUNCTION.match(str(exc))
+            raise (UnknownFunctionError(unknown.group(1)) if unknown else QueryEvaluationError(str(exc))) from None
+
+
+def load_files(store: ox.Store, paths: Iterable[Path]) -> None:
+    """Load RDF files into the store, naming their graphs as `store.load_dataset` does; DataFileError if one fails.
+
+    Serving a large built file this way never holds it in rdflib's far larger Python objects.
+    """
+    for path in expand_paths(paths):
+        rdf_format = rdf_format_of(path)
+        into = None if holds_named_graphs(rdf_format) else ox.NamedNode(str(graph_name(path)))
+        try:
+            store.bulk_load(path=str(path), format=_OXIGRAPH_FORMATS[rdf_format], to_graph=into)
+        except SyntaxError as exc:
+            raise DataFileError(path, f"invalid RDF syntax: {exc}") from None
+
+
+def _rows_in(body: bytes, results_format: ox.QueryResultsFormat) -> int:
+    if results_format == ox.QueryResultsFormat.CSV:  # lossy, so Oxigraph does not read it back
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8")))) - 1  # the header
+    parsed = ox.parse_query_results(body, format=results_format)
+    return sum(1 for _ in parsed) if isinstance(parsed, ox.QuerySolutions) else 1
+
+
+def _graph_name(name: Node) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    if isinstance(name, URIRef) and str(name) != "urn:x-rdflib:default":
+        return ox.NamedNode(str(name))
+    if isinstance(name, BNode):
+        return ox.BlankNode(str(name))
+    return ox.DefaultGraph()

@@ -1,0 +1,61 @@
+"""A cache of valid builds, keyed by the exact bytes of every input and of the program, so serving starts in a moment.
+
+The program is part of the key because a build is only as valid as the code that inferred and validated it:
+a changed module under the same version number must build (and validate) again.
+"""
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Dataset
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def default_cache_dir() -> Path:
+    """$KRAEFTGRAF_CACHE_DIR, else $XDG_CACHE_HOME/kraeftgraf, else ~/.cache/kraeftgraf."""
+    if "KRAEFTGRAF_CACHE_DIR" in os.environ:
+        return Path(os.environ["KRAEFTGRAF_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kraeftgraf"
+
+
+def program_digest(package: Path = PACKAGE_DIR) -> str:
+    """A digest of the package's Python source files, names and bytes: it changes with any line of the program."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(f"{path.relative_to(package).as_posix()}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def content_version(inputs: Sequence[Path]) -> str:
+    """A digest of the input files' names and bytes and of the program's source: equal only for equal data."""
+    digest = hashlib.sha256(f"kraeftgraf {program_digest()}\n".encode())
+    for path in inputs:
+        digest.update(f"{path.name}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """Stores the inferred dataset of a build that passed validation; any changed input byte misses."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or default_cache_dir()
+
+    def load(self, key: str) -> Dataset | None:
+        path = self.folder / f"{key}.nq"
+        if not path.is_file():
+            return None
+        dataset = Dataset(default_union=True)
+        dataset.parse(path, format="nquads")
+        return dataset
+
+    def store(self, key: str, dataset: Dataset) -> None:
+        """Write atomically (temporary file, then rename), so a crash never leaves half an entry."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f"{key}.nq.partial"
+        dataset.serialize(destination=partial, format="nquads")
+        partial.replace(self.folder / f"{key}.nq")

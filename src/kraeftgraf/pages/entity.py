@@ -1,0 +1,238 @@
+"""A page for every resource of the dataset: labels, types, links both ways, and the source quotes behind it."""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from html import escape
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
+
+from ..engines.base import QueryEngine
+from ..errors import ResourceNotFoundError
+from ..namespaces import KG
+from .common import Labels, label, link, page
+
+_INCOMING_LIMIT = 1000
+# Who points at the resource: directly, or through one or two blank nodes (evidence, status claims).
+_INCOMING = f"""SELECT DISTINCT ?subject ?p1 ?p2 ?p3 WHERE {{
+  {{ ?subject ?p1 ?entity . FILTER(isIRI(?subject)) }}
+  UNION {{ ?b1 ?p2 ?entity . FILTER(isBlank(?b1)) ?subject ?p1 ?b1 . FILTER(isIRI(?subject)) }}
+  UNION {{ ?b2 ?p3 ?entity . FILTER(isBlank(?b2)) ?b1 ?p2 ?b2 . FILTER(isBlank(?b1))
+          ?subject ?p1 ?b1 . FILTER(isIRI(?subject)) }}
+}} LIMIT {_INCOMING_LIMIT}"""
+_LABELS = ("SELECT ?thing ?label WHERE { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+           "FILTER(isIRI(?thing)) }")
+_SHOWN_APART = {RDF.type, RDFS.label, KG.hasEvidence, KG.hasStatus}
+
+Linker = Callable[[str], str]  # an IRI to an <a> element
+
+
+@dataclass(frozen=True)
+class Term:
+    """A value on a page: an IRI, a literal, or a blank node shown through its own statements."""
+
+    iri: str | None = None
+    text: str | None = None
+    lang: str | None = None
+    nested: tuple[tuple[str, tuple["Term", ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a source document says it: the quote, the document, the page and the document's own number."""
+
+    quote: str | None
+    document: str | None
+    page: str | None
+    number: str | None
+
+
+@dataclass(frozen=True)
+class StatusClaim:
+    """A document's claim about a status: the words it uses, the normalised status, its other details."""
+
+    text: str | None
+    details: tuple[tuple[str, tuple[Term, ...]], ...]
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A resource that points at this one, through the properties in `path`."""
+
+    subject: str
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntityDescription:
+    """Everything the page shows about one resource."""
+
+    iri: str
+    own_labels: dict[str, str]
+    types: tuple[str, ...]
+    properties: tuple[tuple[str, tuple[Term, ...]], ...]
+    evidence: tuple[Evidence, ...]
+    statuses: tuple[StatusClaim, ...]
+    incoming: tuple[Incoming, ...]
+    uses_as_property: int
+    labels: Labels
+    lang: str
+
+
+def label_index(engine: QueryEngine) -> dict[str, dict[str, str]]:
+    """Every rdfs:label in the dataset, by IRI and language tag."""
+    index: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in engine.query(_LABELS).rows:
+        value = row["label"]
+        index[str(row["thing"])][getattr(value, "language", None) or ""] = str(value)
+    return dict(index)
+
+
+def entity_graph(engine: QueryEngine, iri: str) -> Graph:
+    """The resource's concise bounded description (its statements and its blank nodes'); 404 when it has none."""
+    result = engine.query("DESCRIBE ?entity WHERE {}", bindings={"entity": URIRef(iri)})
+    graph = result.graph if result.graph is not None else Graph()
+    if len(graph) == 0 and not engine.query("ASK { { ?s ?p ?entity } UNION { ?s ?entity ?o } }",
+                                            bindings={"entity": URIRef(iri)}).boolean:
+        raise ResourceNotFoundError(iri)
+    return graph
+
+
+def describe_entity(engine: QueryEngine, iri: str, labels: Labels, *, lang: str = "da") -> EntityDescription:
+    """What the dataset says about the resource and who points at it; ResourceNotFoundError when nothing."""
+    graph = entity_graph(engine, iri)
+    subject = URIRef(iri)
+    incoming = engine.query(_INCOMING, bindings={"entity": subject}).rows
+    uses = engine.query("SELECT (COUNT(*) AS ?uses) WHERE { ?s ?entity ?o }", bindings={"entity": subject}).rows
+    own_labels = {(getattr(o, "language", None) or ""): str(o) for o in graph.objects(subject, RDFS.label)}
+    return EntityDescription(
+        iri=iri,
+        own_labels=own_labels,
+        types=tuple(sorted(str(t) for t in graph.objects(subject, RDF.type))),
+        properties=_properties(graph, subject, skip=_SHOWN_APART),
+        evidence=_evidence_of(graph, subject),
+        statuses=tuple(_status(graph, claim) for claim in graph.objects(subject, KG.hasStatus)),
+        incoming=tuple(Incoming(subject=str(row["subject"]),
+                                path=tuple(str(row[p]) for p in ("p1", "p2", "p3") if p in row)) for row in incoming),
+        uses_as_property=int(uses[0]["uses"]) if uses else 0,  # type: ignore[call-overload]
+        labels=labels,
+        lang=lang,
+    )
+
+
+def _properties(graph: Graph, subject: Node, *, skip: Iterable[Node] = ()) -> tuple[tuple[str, tuple[Term, ...]], ...]:
+    values: dict[str, list[Term]] = defaultdict(list)
+    skipped = set(skip)
+    for predicate, obj in graph.predicate_objects(subject):
+        if predicate not in skipped:
+            values[str(predicate)].append(_term(graph, obj, seen={subject}))
+    return tuple((p, tuple(sorted(v, key=_sort_key))) for p, v in sorted(values.items()))
+
+
+def _term(graph: Graph, node: Node, *, seen: set[Node]) -> Term:
+    if isinstance(node, URIRef):
+        return Term(iri=str(node))
+    if isinstance(node, Literal):
+        return Term(text=str(node), lang=node.language)
+    if isinstance(node, BNode) and node not in seen:
+        nested: dict[str, list[Term]] = defaultdict(list)
+        for predicate, obj in graph.predicate_objects(node):
+            nested[str(predicate)].append(_term(graph, obj, seen=seen | {node}))
+        return Term(nested=tuple((p, tuple(v)) for p, v in sorted(nested.items())))
+    return Term(text="[…]")
+
+
+def _sort_key(term: Term) -> str:
+    return term.iri or term.text or ""
+
+
+def _evidence_of(graph: Graph, subject: Node) -> tuple[Evidence, ...]:
+    found = [Evidence(quote=_text(graph, node, KG.quote), document=_text(graph, node, KG.inDocument),
+                      page=_text(graph, node, KG.page), number=_text(graph, node, KG.numberInDocument))
+             for node in graph.objects(subject, KG.hasEvidence)]
+    return tuple(sorted(found, key=lambda e: (e.document or "", e.page or "", e.quote or "")))
+
+
+def _text(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
+    value = graph.value(subject, predicate)
+    return str(value) if value is not None else None
+
+
+def _status(graph: Graph, claim: Node) -> StatusClaim:
+    details = _properties(graph, claim, skip={RDF.type, KG.statusText, KG.hasEvidence})
+    return StatusClaim(text=_text(graph, claim, KG.statusText), details=details, evidence=_evidence_of(graph, claim))
+
+
+def render_entity(entity: EntityDescription, *, root: str) -> str:
+    """The resource's HTML page."""
+    lang = entity.lang
+    other = "en" if lang == "da" else "da"
+
+    def a(iri: str) -> str:
+        return link(iri, entity.labels, root=root, lang=lang)
+
+    title = entity.own_labels.get(lang) or label(entity.iri, entity.labels, lang)
+    subtitle = entity.own_labels.get(other)
+    parts = [f'<article class="entity">\n<h1>{escape(title)}</h1>']
+    if subtitle and subtitle != title:
+        parts.append(f'<p class="alt-label" lang="{other}">{escape(subtitle)}</p>')
+    formats = " · ".join(f'<a href="?format={f}">{name}</a>'
+                         for f, name in (("turtle", "Turtle"), ("jsonld", "JSON-LD")))
+    parts.append(f'<p class="iri"><code>{escape(entity.iri)}</code> · {formats}</p>')
+    if entity.types:
+        parts.append(f'<p class="types">Type: {", ".join(a(t) for t in entity.types)}</p>')
+    if entity.uses_as_property:
+        parts.append(f'<p class="uses">Used as the property of {entity.uses_as_property} statements.</p>')
+    if entity.evidence:
+        parts.append("<section><h2>Sources</h2>" + _evidence_html(entity.evidence, a) + "</section>")
+    if entity.statuses:
+        items = []
+        for claim in entity.statuses:
+            words = f'<p class="status-text">“{escape(claim.text)}”</p>' if claim.text else ""
+            items.append(f"<li>{words}{_table(claim.details, entity, a)}{_evidence_html(claim.evidence, a)}</li>")
+        parts.append(f'<section><h2>Status</h2><ul class="statuses">{"".join(items)}</ul></section>')
+    if entity.properties:
+        parts.append("<section><h2>Statements</h2>" + _table(entity.properties, entity, a) + "</section>")
+    if entity.incoming:
+        rows = "".join(f"<tr><td>{a(i.subject)}</td><td>{' / '.join(a(p) for p in i.path)}</td></tr>"
+                       for i in sorted(entity.incoming, key=lambda i: (i.path, label(i.subject, entity.labels, lang))))
+        more = (f"<p>Only the first {_INCOMING_LIMIT} are shown.</p>"
+                if len(entity.incoming) >= _INCOMING_LIMIT else "")
+        parts.append(f'<section><h2>Referenced by</h2><table class="incoming"><thead><tr><th>Resource</th>'
+                     f"<th>through</th></tr></thead><tbody>{rows}</tbody></table>{more}</section>")
+    parts.append("</article>")
+    return page(title, "\n".join(parts), root=root, lang=lang)
+
+
+def _evidence_html(evidence: tuple[Evidence, ...], a: Linker) -> str:
+    items = []
+    for item in evidence:
+        source = [a(item.document)] if item.document else []
+        if item.page:
+            source.append(f"page {escape(item.page)}")
+        if item.number:
+            source.append(f"no. {escape(item.number)} in the document")
+        quote = f'<blockquote lang="da">{escape(item.quote)}</blockquote>' if item.quote else ""
+        items.append(f'<li>{quote}<p class="source">— {", ".join(source)}</p></li>')
+    return f'<ul class="evidence">{"".join(items)}</ul>' if items else ""
+
+
+def _table(rows: tuple[tuple[str, tuple[Term, ...]], ...], entity: EntityDescription, a: Linker) -> str:
+    if not rows:
+        return ""
+    body = "".join(f"<tr><th>{a(p)}</th><td>{'<br>'.join(_value(v, entity, a) for v in values)}</td></tr>"
+                   for p, values in rows)
+    return f'<table class="statements"><tbody>{body}</tbody></table>'
+
+
+def _value(term: Term, entity: EntityDescription, a: Linker) -> str:
+    if term.iri is not None:
+        return a(term.iri)
+    if term.nested:
+        return _table(term.nested, entity, a)
+    lang = f' lang="{escape(term.lang)}"' if term.lang else ""
+    tag = f' <span class="lang">@{escape(term.lang)}</span>' if term.lang else ""
+    return f"<span{lang}>{escape(term.text or '')}</span>{tag}"

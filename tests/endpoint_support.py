@@ -1,5 +1,6 @@
 """Helpers for the endpoint tests: the app in-process over a dataset, or `kraeftgraf serve` as a real process."""
 
+import faulthandler
 import os
 import re
 import shutil
@@ -38,6 +39,18 @@ def load_protocol_dataset() -> Dataset:
     with warnings.catch_warnings():  # rdflib's TriG parser uses its own deprecated ConjunctiveGraph
         warnings.simplefilter("ignore", DeprecationWarning)
         return load_dataset([PROTOCOL_DATA])
+
+
+@contextmanager
+def without_fault_handler() -> Iterator[None]:
+    """Processes forked inside do not dump tracebacks on a fatal signal (pytest turns the handler on)."""
+    was_enabled = faulthandler.is_enabled()
+    faulthandler.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            faulthandler.enable()
 
 
 @contextmanager

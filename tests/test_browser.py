@@ -9,7 +9,6 @@ import io
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 CHROMIUM = os.environ.get("KRAEFTGRAF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(tempfile.gettempdir())
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +69,8 @@ def open_query(page: "Page", server: RunningServer, name: str) -> None:
     page.wait_for_selector("#query-form")
 
 
-def test_the_page_loads_the_gallery_of_every_saved_query(page: "Page", embedded_server: RunningServer) -> None:
+def test_the_page_loads_the_gallery_of_every_saved_query(
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     page.goto(f"{embedded_server.url}/")
     page.wait_for_selector(".card")
     queries = load_queries()
@@ -81,26 +80,27 @@ def test_the_page_loads_the_gallery_of_every_saved_query(page: "Page", embedded_
     assert card.locator(".summary").inner_text() == first.summary.da
     page.locator('.lang-switch button[data-lang="en"]').click()
     assert card.locator(".summary").inner_text() == first.summary.en
-    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-gallery.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "gallery.png"), full_page=True)
 
 
 def test_a_saved_query_runs_and_the_table_fills_with_links_that_open_entity_pages(
-        page: "Page", embedded_server: RunningServer) -> None:
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     open_query(page, embedded_server, "plan-items-by-theme")
     page.select_option("#param-theme", value="https://w3id.org/kraeftgraf/id/theme-late-effects")
     page.locator("#query-form button[type=submit]").click()
     page.wait_for_selector(".result-table tbody tr")
     link = page.locator(".result-table a", has_text="Anbefaling 5").first
     assert link.get_attribute("href") == "resource/recommendation-hovedstaden-del-2-5"
-    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-result.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "result.png"), full_page=True)
     link.click()
     page.wait_for_url("**/resource/recommendation-hovedstaden-del-2-5")
     assert page.locator("h1").inner_text().startswith("Anbefaling 5")
     assert page.locator("blockquote").count() >= 1
-    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-entity.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "entity.png"), full_page=True)
 
 
-def test_a_result_with_a_label_and_a_number_gets_a_bar_chart(page: "Page", embedded_server: RunningServer) -> None:
+def test_a_result_with_a_label_and_a_number_gets_a_bar_chart(
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     page.goto(f"{embedded_server.url}/#sparql")
     page.fill("#editor", """SELECT ?trackLabel (COUNT(?recommendation) AS ?recommendations) WHERE {
   ?recommendation a kg:Recommendation ; kg:inTrack ?track .
@@ -115,11 +115,11 @@ def test_a_result_with_a_label_and_a_number_gets_a_bar_chart(page: "Page", embed
     assert bars.count() == len(labels) >= 2
     titles = [bars.nth(i).locator("title").text_content() for i in range(bars.count())]
     assert titles == [f"{label}: {count}" for label, count in zip(labels, counts, strict=True)]
-    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-chart.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "chart.png"), full_page=True)
 
 
 def test_the_editor_starts_with_the_prefixes_and_shows_the_error_of_a_wrong_query(
-        page: "Page", embedded_server: RunningServer) -> None:
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     page.goto(f"{embedded_server.url}/#sparql")
     editor = page.locator("#editor")
     editor.wait_for()
@@ -130,7 +130,7 @@ def test_the_editor_starts_with_the_prefixes_and_shows_the_error_of_a_wrong_quer
     error = page.locator("#error")
     error.wait_for(state="visible")
     assert "not valid SPARQL" in error.inner_text() and "line 1" in error.inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "kraeftgraf-browser-error.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "error.png"), full_page=True)
 
 
 def test_results_download_as_csv_and_json(page: "Page", embedded_server: RunningServer) -> None:

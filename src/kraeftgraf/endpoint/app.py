@@ -310,7 +310,11 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+        if declared is not None and not declared.isdigit():
+            message = "Content-Length must be the body's size as a whole number of bytes.\n"
+            await PlainTextResponse(message, status_code=400)(scope, receive, send)
+            return
+        if declared is not None and int(declared) > self.limit:
             await PlainTextResponse(self._message() + "\n", status_code=413)(scope, receive, send)
             return
         received = 0

@@ -147,12 +147,36 @@ class ResultTooLargeError(KraeftgrafError):
 
 
 class ServerBusyError(KraeftgrafError):
-    """Every query worker stayed busy for longer than a request waits."""
+    """Every query worker stayed busy for longer than a request waits, or too many requests wait already."""
 
-    def __init__(self, workers: int, seconds: float) -> None:
-        super().__init__(f"All {workers} query workers stayed busy for {seconds:g} s. Try again shortly.")
+    def __init__(self, workers: int, seconds: float, *, queue: int | None = None) -> None:
+        if queue is None:
+            message = f"All {workers} query workers stayed busy for {seconds:g} s. Try again shortly."
+        else:
+            message = (f"All {workers} query workers are busy and {queue} requests are waiting for one already "
+                       "(--queue). Try again shortly.")
+        super().__init__(message)
         self.workers = workers
         self.seconds = seconds
+
+
+class TooManyRequestsError(KraeftgrafError):
+    """A client that already runs as many queries at once as the endpoint lets one client run."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"You already run {limit} queries at once here, this endpoint's limit per client "
+                         "(--per-client). Wait for one to finish, then send the next.")
+        self.limit = limit
+        self.seconds = 1.0
+
+
+class WorkerPoolBrokenError(KraeftgrafError):
+    """The process that starts query workers is gone: the server cannot keep its workers and must be restarted."""
+
+    def __init__(self) -> None:
+        super().__init__("The process that starts query workers has stopped, so stopped workers can no longer be "
+                         "replaced. The server is shutting down; restart it (a supervisor does so on its own).")
+        self.seconds = 30.0
 
 
 class ResourceNotFoundError(KraeftgrafError):

@@ -59,6 +59,21 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
                        help="the endpoint's public address, e.g. https://kraeftgraf.example.org behind a proxy; the "
                             "service description names URL/sparql as the endpoint (default: http://HOST:PORT, the "
                             "address it listens on)")
+    serve.add_argument("--queue", type=int, metavar="N",
+                       help="requests that may wait for a busy worker; more get 503 at once "
+                            f"(default: {defaults.queue})")
+    serve.add_argument("--per-client", type=int, metavar="N",
+                       help="queries one client address may run at once, waiting ones included; more get 429; 0 for "
+                            f"no limit, e.g. behind a proxy (default: {defaults.per_client})")
+    serve.add_argument("--fast-workers", type=int, metavar="N",
+                       help="more workers, kept for queries not known to be slow, so that short queries never wait "
+                            f"behind long ones; 0 for none (default: {defaults.fast_workers})")
+    serve.add_argument("--fast-lane-seconds", type=float, metavar="SECONDS",
+                       help="a query that once took this long is slow and never gets a fast worker; one that takes "
+                            f"longer there moves to a general worker (default: {defaults.fast_lane_seconds:g})")
+    serve.add_argument("--recycle-mb", type=int, metavar="MB",
+                       help="a worker whose memory grew by this much is replaced after its query; 0 never "
+                            f"(default: {defaults.recycle_mb})")
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], default="info")
     serve.set_defaults(command=_serve)
 
@@ -73,7 +88,9 @@ def _serve(args: argparse.Namespace) -> int:
     cors = None if args.cors_origins is None else [o.strip() for o in args.cors_origins.split(",") if o.strip()]
     settings = settings_from(timeout=args.timeout, max_query_length=args.max_query_length, max_rows=args.max_rows,
                              max_body=args.max_body, workers=args.workers, memory_limit_mb=args.memory_limit_mb,
-                             cors_origins=cors, cache_mb=args.cache_mb, base_url=args.base_url)
+                             cors_origins=cors, cache_mb=args.cache_mb, base_url=args.base_url, queue=args.queue,
+                             per_client=args.per_client, fast_workers=args.fast_workers,
+                             fast_lane_seconds=args.fast_lane_seconds, recycle_mb=args.recycle_mb)
     if sum(map(bool, (args.data, args.paths, args.backend, args.store))) > 1:
         raise KraeftgrafError("Give curated data as PATH arguments, other RDF files with --data, an on-disk store "
                               "with --store, or a remote endpoint with --backend: one of them.")
@@ -98,9 +115,14 @@ def _serve(args: argparse.Namespace) -> int:
              "every limit)")
         config = uvicorn.Config(create_app(service), log_level=args.log_level,
                                 h11_max_incomplete_event_size=settings.max_body + _HEADER_ROOM)
-        uvicorn.Server(config).run(sockets=[listener])
+        server = uvicorn.Server(config)
+        service.pool.on_broken = lambda: setattr(server, "should_exit", True)  # a supervisor restarts us
+        server.run(sockets=[listener])
     finally:
         service.close()
+    if service.pool.broken:
+        raise KraeftgrafError("Stopped: the process that starts query workers died, so the server could no longer "
+                              "keep its workers. Start it again.")
     return EXIT_OK
 
 

@@ -84,7 +84,7 @@ async def _run_job(request: Request, job: Job) -> Response:
     service: EndpointService = request.app.state.service
     etag = service.answers.etag(job) if request.method in ("GET", "HEAD") else None
     if etag is None:
-        answer = await service.pool.run(job)
+        answer = await service.pool.run(job, client=_client(request))
         return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
     # no-cache: a browser or proxy may keep the answer, but asks each time whether it is still current
     headers = {"Vary": "Accept", "ETag": etag, "Cache-Control": "no-cache"}
@@ -92,9 +92,14 @@ async def _run_job(request: Request, job: Job) -> Response:
         return Response(status_code=304, headers=headers)
     kept = service.answers.get(etag)
     if kept is None:
-        kept = await service.pool.run(job)  # a failure raises: only answers are kept
+        kept = await service.pool.run(job, client=_client(request))  # a failure raises: only answers are kept
         service.answers.put(etag, kept)
     return Response(kept.body, media_type=kept.media_type, headers=headers)
+
+
+def _client(request: Request) -> str | None:
+    """Who is asking, for the limit on queries per client: the peer's address."""
+    return request.client.host if request.client else None
 
 
 def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:

@@ -16,7 +16,9 @@ from ..errors import (
     ResultTooLargeError,
     ServerBusyError,
     SparqlSyntaxError,
+    TooManyRequestsError,
     UnknownQueryError,
+    WorkerPoolBrokenError,
 )
 
 _STATUS: dict[type[KraeftgrafError], int] = {
@@ -34,7 +36,10 @@ _STATUS: dict[type[KraeftgrafError], int] = {
 # A query stopped at the time limit, or no worker free to run it, is 503 with Retry-After, as Apache Jena Fuseki
 # answers a timeout: the server may manage it when it is less busy. Every query running now ends within one
 # time limit, so that is when to come back.
-_TRY_LATER = (QueryTimeoutError, ServerBusyError)
+# A client over its share of parallel queries is 429 Too Many Requests (RFC 6585), as the Wikidata Query Service
+# answers: one of its queries ends within a time limit too.
+_TRY_LATER: dict[type[KraeftgrafError], int] = {QueryTimeoutError: 503, ServerBusyError: 503,
+                                                WorkerPoolBrokenError: 503, TooManyRequestsError: 429}
 
 
 @dataclass(eq=False)
@@ -53,8 +58,10 @@ def problem_for(exc: BaseException) -> HttpProblem:
     """The HTTP problem for an exception raised while answering a request."""
     if isinstance(exc, HttpProblem):
         return exc
-    if isinstance(exc, _TRY_LATER):
-        return HttpProblem(503, str(exc), headers={"Retry-After": str(max(1, math.ceil(exc.seconds)))})
+    status = next((code for kind, code in _TRY_LATER.items() if isinstance(exc, kind)), None)
+    if status is not None:
+        seconds = float(getattr(exc, "seconds", 1.0))
+        return HttpProblem(status, str(exc), headers={"Retry-After": str(max(1, math.ceil(seconds)))})
     if isinstance(exc, KraeftgrafError):
         for cls in type(exc).__mro__:
             if cls in _STATUS:

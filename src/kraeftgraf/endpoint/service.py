@@ -96,7 +96,9 @@ def start_remote(url: str, *, graph: str, settings: EndpointSettings) -> Endpoin
 def _start(context: WorkerContext, summary: DatasetSummary, *, settings: EndpointSettings,
            queries: Mapping[str, SavedQuery] | None, version: str | None) -> EndpointService:
     pool = WorkerPool(context, workers=settings.workers, timeout=settings.timeout,
-                      memory_limit_mb=settings.memory_limit_mb)
+                      memory_limit_mb=settings.memory_limit_mb, fast_workers=settings.fast_workers,
+                      fast_lane_seconds=settings.fast_lane_seconds, queue=settings.queue,
+                      per_client=settings.per_client, recycle_mb=settings.recycle_mb)
     pool.start(warm_up=[WarmUpJob()])
     return EndpointService(
         pool=pool, settings=settings, summary=summary,

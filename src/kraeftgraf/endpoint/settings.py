@@ -22,6 +22,11 @@ class EndpointSettings:
     memory_limit_mb: int = 1024  # memory a worker may take beyond the loaded dataset
     cors_origins: tuple[str, ...] = ("*",)  # origins whose pages may call the endpoint; () for none
     cache_mb: int = 64  # answers kept for repeated requests (the data changes only on rebuild); 0 for none
+    queue: int = 16  # requests that may wait for a worker; beyond that, 503 at once
+    per_client: int = 2  # queries one client (address) may run at once, waiting ones included; 0 for no limit
+    fast_workers: int = 1  # more workers, kept for queries not known to be slow; 0 for none
+    fast_lane_seconds: float = 1.0  # a query that took this long once is slow: it never gets a fast worker again
+    recycle_mb: int = 256  # a worker whose memory grew by this much is replaced after its query; 0 never
     # The endpoint's public address, e.g. https://kraeftgraf.example.org behind a proxy: the service description
     # names <base_url/sparql> as the endpoint (never the request's Host header). None: the listening address.
     base_url: str | None = None
@@ -32,6 +37,11 @@ class EndpointSettings:
                 raise SettingError(name, str(getattr(self, name)), "a number above 0")
         if self.cache_mb < 0:
             raise SettingError("cache_mb", str(self.cache_mb), "0 (keep no answers) or more megabytes")
+        for name in ("queue", "per_client", "fast_workers", "recycle_mb"):
+            if getattr(self, name) < 0:
+                raise SettingError(name, str(getattr(self, name)), "0 or more")
+        if self.fast_lane_seconds <= 0:
+            raise SettingError("fast_lane_seconds", str(self.fast_lane_seconds), "a number of seconds above 0")
         if self.base_url is not None:
             object.__setattr__(self, "base_url", _checked_base_url(self.base_url))
 

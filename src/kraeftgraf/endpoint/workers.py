@@ -21,12 +21,14 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from ..engines.base import HoldsHandles, QueryEngine
-from ..errors import QueryTimeoutError, ServerBusyError
+from ..errors import QueryTimeoutError, ServerBusyError, TooManyRequestsError, WorkerPoolBrokenError
+from .admission import Admission, CostMemory, cost_key
 from .egress import route_urllib_through
 from .problems import HttpProblem, problem_for
 from .sandbox import SealReport, address_space, limit_memory, seal_process
@@ -80,22 +82,44 @@ class Job(Protocol):
 class _Worker:
     pid: int
     channel: socket.socket
+    lane: str  # "general", or "fast": kept for queries that have not shown themselves slow
+
+
+class _NotStarted(Exception):
+    """The worker was gone before it took the job: the job may run on another."""
 
 
 class WorkerPool:
-    """A fixed number of worker processes that run jobs with a time limit."""
+    """Worker processes that run jobs with a time limit, admitted so that a few slow queries cannot starve the rest.
 
-    def __init__(self, context: WorkerContext, *, workers: int, timeout: float, memory_limit_mb: int) -> None:
+    `workers` processes take any job; `fast_workers` more are kept for jobs not known to be slow (a job whose
+    last run took `fast_lane_seconds` or more never gets one). A job that overruns that on a fast worker is moved
+    to a general one, and is known as slow from then on. A worker whose memory grew past `recycle_mb` is replaced
+    after its job; a worker found dead is replaced before it gets a job; if the process that forks workers dies,
+    the pool is broken, says so on every request, and calls `on_broken` (the server then shuts down).
+    """
+
+    def __init__(self, context: WorkerContext, *, workers: int, timeout: float, memory_limit_mb: int,
+                 fast_workers: int = 1, fast_lane_seconds: float = 1.0, queue: int = 16, per_client: int = 0,
+                 recycle_mb: int = 0) -> None:
         self.context = context
         self.size = workers
+        self.fast_workers = fast_workers
+        self.fast_lane_seconds = fast_lane_seconds
         self.timeout = timeout
         self.memory_limit_mb = memory_limit_mb
-        self._idle: list[_Worker] = []
+        self.recycle_mb = recycle_mb
+        self.admission = Admission(per_client=per_client, queue=queue, workers=workers, timeout=timeout)
+        self.costs = CostMemory()
+        self._idle: dict[str, list[_Worker]] = {"general": [], "fast": []}
         self._busy: dict[int, _Worker] = {}
         self._lock = threading.Lock()  # the pool is used from whichever event loop serves the request
+        self._spawn_lock = threading.Lock()  # one conversation with the zygote at a time
         self._control: socket.socket | None = None
         self._zygote_pid = 0
         self.seal = SealReport(applied=(), missing=("the workers have not started",))
+        self.broken = False
+        self.on_broken: Callable[[], None] | None = None
 
     def start(self, *, warm_up: Sequence["Job"] = ()) -> None:
         """Run the warm-up jobs (the workers inherit their caches), fork the zygote, then the workers.
@@ -118,95 +142,196 @@ class WorkerPool:
             pid = os.fork()
         if pid == 0:  # the zygote
             server_end.close()
-            _run_child(lambda: _zygote_main(zygote_end, self.context, self.timeout, self.memory_limit_mb))
+            _run_child(lambda: _zygote_main(zygote_end, self.context, self.timeout, self.memory_limit_mb,
+                                            self.recycle_mb))
         zygote_end.close()
         self._control, self._zygote_pid = server_end, pid
         report = _receive_now(server_end)
         if not isinstance(report, SealReport):
             raise OSError("the zygote process did not start; see the log above")
         self.seal = report
-        for _ in range(self.size):
-            self._idle.append(self._spawn())
+        for lane, count in (("general", self.size), ("fast", self.fast_workers)):
+            for _ in range(count):
+                self._idle[lane].append(self._spawn(lane))
 
     def close(self) -> None:
         """Stop every worker and the zygote."""
         with self._lock:
-            workers = [*self._idle, *self._busy.values()]
-            self._idle, self._busy = [], {}
+            workers = [*self._idle["general"], *self._idle["fast"], *self._busy.values()]
+            self._idle, self._busy = {"general": [], "fast": []}, {}
         for worker in workers:
             _kill(worker)
         if self._control is not None:
             self._control.close()
             self._control = None
-            os.waitpid(self._zygote_pid, 0)
+            if not self.broken:
+                os.waitpid(self._zygote_pid, 0)
 
-    async def run(self, job: Job) -> Answer:
-        """The job's answer; HttpProblem when it fails, runs over the time limit or no worker frees up."""
-        worker = await self._acquire()
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(self.timeout):
-                await loop.sock_sendall(worker.channel, _frame(job))
-                reply = await _receive(loop, worker.channel)
-        except TimeoutError:
-            self._replace(worker)
-            raise problem_for(QueryTimeoutError(self.timeout)) from None
-        except EOFError:
-            self._replace(worker)
-            raise HttpProblem(422, "The worker running the query stopped (most likely it ran out of memory). "
-                                   "Make the query more selective or add LIMIT.") from None
-        except BaseException:  # cancelled or failed mid-exchange: the worker's state is unknown
-            self._replace(worker)
-            raise
-        self._release(worker)
+    async def run(self, job: Job, *, client: str | None = None) -> Answer:
+        """The job's answer; HttpProblem when it fails, runs over the time limit or is not admitted."""
+        self._check_zygote()
+        key = cost_key(job)
+        last = self.costs.last(key)
+        with _problems(), self.admission.client(client):
+            started = time.monotonic()
+            fast_ok = self.fast_workers > 0 and (last is None or last < self.fast_lane_seconds)
+            try:
+                reply = await self._run(job, fast_ok=fast_ok, started=started)
+            finally:
+                self.costs.record(key, time.monotonic() - started)
         if isinstance(reply, HttpProblem):
             raise reply
         if not isinstance(reply, Answer):
             raise TypeError(f"worker sent {type(reply).__name__}, not an Answer")
         return reply
 
-    async def _acquire(self) -> _Worker:
-        deadline = time.monotonic() + self.timeout
+    async def _run(self, job: Job, *, fast_ok: bool, started: float) -> object:
+        retried = False
         while True:
-            with self._lock:
-                if self._idle:
-                    worker = self._idle.pop()
-                    self._busy[worker.pid] = worker
+            worker = await self._acquire(fast_ok=fast_ok)
+            on_fast_lane = worker.lane == "fast"
+            remaining = self.timeout - (time.monotonic() - started)
+            seconds = min(self.fast_lane_seconds, remaining) if on_fast_lane else remaining
+            try:
+                return await self._exchange(worker, job, seconds)
+            except _NotStarted:
+                if retried:
+                    raise ServerBusyError(self.size, self.timeout) from None
+                retried = True
+            except TimeoutError:
+                if not on_fast_lane or remaining <= self.fast_lane_seconds:
+                    raise QueryTimeoutError(self.timeout) from None
+                fast_ok = False  # not a short query after all: on to a general worker for the rest of the time
+            except EOFError:
+                raise HttpProblem(422, "The worker running the query stopped (most likely it ran out of memory). "
+                                       "Make the query more selective or add LIMIT.") from None
+
+    async def _exchange(self, worker: _Worker, job: Job, seconds: float) -> object:
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.sock_sendall(worker.channel, _frame(job))
+        except (BrokenPipeError, ConnectionResetError):
+            self._replace(worker)
+            raise _NotStarted() from None
+        try:
+            async with asyncio.timeout(seconds):
+                message = await _receive(loop, worker.channel)
+        except BaseException:  # over time, gone, cancelled or failed mid-exchange: the worker's state is unknown
+            self._replace(worker)
+            raise
+        retiring, reply = message if isinstance(message, tuple) else (True, message)
+        if retiring:
+            self._replace(worker)
+        else:
+            self._release(worker)
+        return reply
+
+    async def _acquire(self, *, fast_ok: bool) -> _Worker:
+        worker = self._take(fast_ok=fast_ok)
+        if worker is not None:
+            return worker
+        with self.admission.waiting():  # a full queue is a 503 now, not after the time limit
+            deadline = time.monotonic() + self.timeout
+            while True:
+                await asyncio.sleep(_IDLE_POLL)
+                worker = self._take(fast_ok=fast_ok)
+                if worker is not None:
                     return worker
-            if time.monotonic() > deadline:
-                raise problem_for(ServerBusyError(self.size, self.timeout))
-            await asyncio.sleep(_IDLE_POLL)
+                if time.monotonic() > deadline:
+                    raise ServerBusyError(self.size, self.timeout)
+
+    def _take(self, *, fast_ok: bool) -> _Worker | None:
+        """An idle, living worker: a general one first, else (when allowed) a fast one; dead ones are replaced."""
+        dead: list[_Worker] = []
+        chosen = None
+        with self._lock:
+            for lane in ("general", "fast") if fast_ok else ("general",):
+                while self._idle[lane] and chosen is None:
+                    worker = self._idle[lane].pop()
+                    if _alive(worker):
+                        chosen = worker
+                    else:
+                        dead.append(worker)
+            if chosen is not None:
+                self._busy[chosen.pid] = chosen
+        for worker in dead:
+            log.warning("query worker %d had stopped while idle; replacing it", worker.pid)
+            self._replace(worker, busy=False)
+        return chosen
 
     def _release(self, worker: _Worker) -> None:
         with self._lock:
             self._busy.pop(worker.pid, None)
-            self._idle.append(worker)
+            self._idle[worker.lane].append(worker)
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker, *, busy: bool = True) -> None:
         _kill(worker)
-        with self._lock:
-            self._busy.pop(worker.pid, None)
-        if self._control is None:  # closing down
+        if busy:
+            with self._lock:
+                self._busy.pop(worker.pid, None)
+        if self._control is None or self.broken:  # closing down
             return
         try:
-            fresh = self._spawn()
+            fresh = self._spawn(worker.lane)
         except OSError:
-            log.exception("could not start a replacement query worker; one fewer worker from now on")
+            self._break()
             return
         with self._lock:
-            self._idle.append(fresh)
+            self._idle[fresh.lane].append(fresh)
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, lane: str) -> _Worker:
         if self._control is None:
             raise OSError("the worker pool is closed")
-        with self._lock:  # one spawn conversation with the zygote at a time
-            self._control.sendall(_SPAWN)
-            message, fds, _flags, _address = socket.recv_fds(self._control, _PID.size, 1)
+        with self._spawn_lock:
+            try:
+                self._control.sendall(_SPAWN)
+                message, fds, _flags, _address = socket.recv_fds(self._control, _PID.size, 1)
+            except OSError as exc:
+                raise OSError("the zygote process is gone; restart the server") from exc
         if len(message) != _PID.size or not fds:
             raise OSError("the zygote process is gone; restart the server")
         channel = socket.socket(fileno=fds[0])
         channel.setblocking(False)
-        return _Worker(pid=_PID.unpack(message)[0], channel=channel)
+        return _Worker(pid=_PID.unpack(message)[0], channel=channel, lane=lane)
+
+    def _check_zygote(self) -> None:
+        """WorkerPoolBrokenError when the zygote has died (it is reaped here, so it leaves no zombie)."""
+        if not self.broken and self._zygote_pid:
+            try:
+                pid, _status = os.waitpid(self._zygote_pid, os.WNOHANG)
+            except ChildProcessError:
+                pid = self._zygote_pid
+            if pid:
+                self._break()
+        if self.broken:
+            raise problem_for(WorkerPoolBrokenError())
+
+    def _break(self) -> None:
+        if self.broken:
+            return
+        self.broken = True
+        log.critical("the process that starts query workers has stopped; the server must be restarted")
+        if self.on_broken is not None:
+            self.on_broken()
+
+
+@contextmanager
+def _problems() -> Iterator[None]:
+    """Admission and time-limit errors on their way to the client as HTTP problems."""
+    try:
+        yield
+    except (ServerBusyError, TooManyRequestsError, QueryTimeoutError) as exc:
+        raise problem_for(exc) from None
+
+
+def _alive(worker: _Worker) -> bool:
+    """False when the worker's end of the channel is closed (it died): a read would find the end of the stream."""
+    try:
+        return worker.channel.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
 
 
 def _kill(worker: _Worker) -> None:
@@ -259,7 +384,8 @@ def _run_child(main: Any) -> None:
         os._exit(code)
 
 
-def _zygote_main(control: socket.socket, context: WorkerContext, timeout: float, memory_limit_mb: int) -> None:
+def _zygote_main(control: socket.socket, context: WorkerContext, timeout: float, memory_limit_mb: int,
+                 recycle_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which then closes the pool
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
     # A worker is part of a server, not of whatever ran it: warnings are logged, never raised.
@@ -277,16 +403,18 @@ def _zygote_main(control: socket.socket, context: WorkerContext, timeout: float,
         if pid == 0:
             control.close()
             server_end.close()
-            _run_child(lambda: _worker_main(worker_end, context, timeout, memory_limit_mb, baseline))  # noqa: B023
+            _run_child(lambda: _worker_main(worker_end, context, timeout, memory_limit_mb, baseline,  # noqa: B023
+                                            recycle_mb))
         worker_end.close()
         socket.send_fds(control, [_PID.pack(pid)], [server_end.fileno()])
         server_end.close()
 
 
 def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float, memory_limit_mb: int,
-                 baseline: int | None) -> None:
+                 baseline: int | None, recycle_mb: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     limit_memory(memory_limit_mb, baseline=baseline)
+    start_peak = _peak_resident_bytes()
     reader = channel.makefile("rb")
     while True:
         header = reader.read(_LENGTH.size)
@@ -303,12 +431,24 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
                 traceback.print_exc()
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        # A worker that once grew large keeps much of that heap: past the threshold, it retires after this answer.
+        retiring = bool(recycle_mb) and _peak_resident_bytes() - start_peak > recycle_mb * 1024 * 1024
         try:
-            channel.sendall(_frame(reply))
+            channel.sendall(_frame((retiring, reply)))
         except MemoryError:
-            channel.sendall(_frame(problem_for(MemoryError())))
+            channel.sendall(_frame((True, problem_for(MemoryError()))))
+            return
+        if retiring:
+            return
         del job, reply
         _give_back_free_memory()
+
+
+def _peak_resident_bytes() -> int:
+    """The most memory this process has held at once (getrusage: no file to open, which the seal would refuse)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
 
 
 def _give_back_free_memory() -> None:

@@ -1,0 +1,165 @@
+"""The worker pool cannot be starved or silently shrunk: admission, the fast lane, dead workers, recycling.
+
+The jobs here sleep or allocate for a set time instead of running SPARQL, so each test controls exactly how long
+a worker stays busy; the pool itself is the real one, with real forked processes.
+"""
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kraeftgraf.endpoint.problems import HttpProblem
+from kraeftgraf.endpoint.workers import Answer, WorkerContext, WorkerPool
+from kraeftgraf.engines.oxigraph import OxigraphEngine
+
+MakePool = Callable[..., WorkerPool]
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Keeps a worker busy for `seconds`, then says which process ran it."""
+
+    seconds: float
+    tag: str = ""
+
+    def run(self, context: WorkerContext) -> Answer:
+        time.sleep(self.seconds)
+        return Answer("text/plain", str(os.getpid()).encode())
+
+
+@dataclass(frozen=True)
+class Allocate:
+    """Holds `megabytes` of memory for a moment, as a large query's answer would, then says which process ran it."""
+
+    megabytes: int
+
+    def run(self, context: WorkerContext) -> Answer:
+        block = bytearray(self.megabytes * 1024 * 1024)
+        block[::4096] = b"x" * len(block[::4096])  # touch every page, so that it is really resident
+        del block
+        return Answer("text/plain", str(os.getpid()).encode())
+
+
+@pytest.fixture
+def make_pool() -> Iterator[Callable[..., WorkerPool]]:
+    pools: list[WorkerPool] = []
+
+    def make(**options: object) -> WorkerPool:
+        settings: dict[str, object] = {"workers": 1, "timeout": 10.0, "memory_limit_mb": 512, "fast_workers": 0,
+                                       "queue": 16, "per_client": 0, "recycle_mb": 0, **options}
+        pool = WorkerPool(WorkerContext(engine=OxigraphEngine(ox.Store()), graphs=frozenset(), max_rows=10),
+                          **settings)  # type: ignore[arg-type]
+        pool.start()
+        pools.append(pool)
+        return pool
+
+    yield make
+    for pool in pools:
+        pool.close()
+
+
+def run(pool: WorkerPool, job: object, *, client: str | None = None) -> int | HttpProblem:
+    """The pid that ran the job, or the HTTP problem it got."""
+    try:
+        return int(asyncio.run(pool.run(job, client=client)).body)  # type: ignore[arg-type]
+    except HttpProblem as problem:
+        return problem
+
+
+def in_background(*calls: tuple[WorkerPool, object, str | None]) -> list[Future[int | HttpProblem]]:
+    executor = ThreadPoolExecutor(max_workers=len(calls))
+    futures = [executor.submit(run, pool, job, client=client) for pool, job, client in calls]
+    executor.shutdown(wait=False)
+    time.sleep(0.3)  # they have reached a worker, or the queue
+    return futures
+
+
+def test_a_full_queue_is_refused_at_once_not_after_the_time_limit(make_pool: MakePool) -> None:
+    pool = make_pool(queue=1)
+    # Both long: whichever takes the worker, the other waits in the one place in the queue.
+    busy, waiting = in_background((pool, Sleep(1.5, "a"), None), (pool, Sleep(1.5, "b"), None))
+    started = time.monotonic()
+    refused = run(pool, Sleep(0.1, "c"))
+    assert isinstance(refused, HttpProblem) and refused.status == 503
+    assert "--queue" in refused.message and refused.headers["Retry-After"]
+    assert not (busy.done() or waiting.done())  # refused while they ran: nobody waited for the time limit
+    assert time.monotonic() - started < 1.0
+    assert isinstance(busy.result(), int) and isinstance(waiting.result(), int)
+
+
+def test_a_client_over_its_share_gets_429_while_another_client_is_served(make_pool: MakePool) -> None:
+    pool = make_pool(workers=2, per_client=1)
+    [first] = in_background((pool, Sleep(1.5), "192.0.2.1"))
+    refused = run(pool, Sleep(0.1), client="192.0.2.1")
+    assert isinstance(refused, HttpProblem) and refused.status == 429
+    assert "--per-client" in refused.message and refused.headers["Retry-After"] == "1"
+    assert isinstance(run(pool, Sleep(0.1), client="192.0.2.2"), int)  # another client is not held up
+    assert not first.done()
+    assert isinstance(first.result(), int)
+    assert isinstance(run(pool, Sleep(0.1), client="192.0.2.1"), int)  # its place is free again
+
+
+def test_a_short_query_is_answered_while_long_ones_hold_every_general_worker(make_pool: MakePool) -> None:
+    pool = make_pool(workers=2, fast_workers=1)
+    long_ones = in_background((pool, Sleep(3.0, "a"), None), (pool, Sleep(3.0, "b"), None))
+    started = time.monotonic()
+    assert isinstance(run(pool, Sleep(0.0, "probe")), int)
+    assert time.monotonic() - started < 1.0
+    assert not any(future.done() for future in long_ones)
+
+
+def test_a_query_that_overruns_the_fast_lane_moves_on_and_is_known_as_slow(make_pool: MakePool) -> None:
+    pool = make_pool(fast_workers=1, fast_lane_seconds=0.3)
+    [general] = in_background((pool, Sleep(1.0, "hold"), None))
+    fast_pids = {worker.pid for worker in pool._idle["fast"]}
+    moved = run(pool, Sleep(0.6, "slow"))  # the fast worker is stopped at 0.3 s; it finishes on the general one
+    assert isinstance(moved, int) and moved not in fast_pids
+    assert isinstance(general.result(), int)
+    # Known as slow now: with the general worker busy again, it waits for it instead of taking the fast one.
+    [general] = in_background((pool, Sleep(0.8, "hold again"), None))
+    fast_pids = {worker.pid for worker in pool._idle["fast"]}
+    again = run(pool, Sleep(0.6, "slow"))
+    assert isinstance(again, int) and again not in fast_pids
+    assert general.done()
+
+
+def test_a_worker_killed_while_idle_is_replaced_before_it_gets_a_request(make_pool: MakePool) -> None:
+    pool = make_pool(workers=2)
+    victim = pool._idle["general"][0].pid
+    os.kill(victim, signal.SIGKILL)
+    time.sleep(0.2)
+    both = in_background((pool, Sleep(0.2, "a"), None), (pool, Sleep(0.2, "b"), None))
+    answers = [future.result() for future in both]
+    assert all(isinstance(answer, int) and answer != victim for answer in answers), answers
+
+
+def test_a_worker_that_grew_large_is_replaced_after_its_query(make_pool: MakePool) -> None:
+    pool = make_pool(recycle_mb=64)
+    small = run(pool, Allocate(1))
+    assert run(pool, Allocate(1)) == small  # small queries keep their worker
+    large = run(pool, Allocate(160))
+    assert large == small
+    after = run(pool, Allocate(1))
+    assert isinstance(after, int) and after != large
+
+
+def test_when_the_zygote_dies_the_pool_says_so_and_asks_the_server_to_stop(make_pool: MakePool) -> None:
+    pool = make_pool()
+    stopped: list[bool] = []
+    pool.on_broken = lambda: stopped.append(True)
+    zygote = pool._zygote_pid
+    os.kill(zygote, signal.SIGKILL)
+    time.sleep(0.2)
+    refused = run(pool, Sleep(0.0))
+    assert isinstance(refused, HttpProblem) and refused.status == 503
+    assert "restart" in refused.message
+    assert stopped == [True]
+    assert not Path(f"/proc/{zygote}").exists()  # reaped: no zombie left behind

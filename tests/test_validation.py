@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.namespace import SH
 
 from kraeftgraf import resources
 from kraeftgraf.graph.load import load_graph
@@ -19,6 +20,38 @@ def _expected_message(path: Path) -> str:
     first_line = path.read_text(encoding="utf-8").splitlines()[0]
     assert first_line.startswith("# expect: "), f"{path} must start with '# expect: <message>'"
     return first_line.removeprefix("# expect: ")
+
+
+def _also_expected(path: Path) -> list[str]:
+    """Fragments of other messages the file cannot help causing too (`# also: ` lines; a comment says why)."""
+    return [line.removeprefix("# also: ") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("# also: ")]
+
+
+def _english_shape_messages() -> set[str]:
+    """Every English sh:message of the shapes: property shapes, node shapes and SPARQL constraints."""
+    shapes = load_graph(resources.shapes_files())
+    return {str(m) for m in shapes.objects(None, SH.message) if isinstance(m, Literal) and m.language == "en"}
+
+
+# Constraints no data can break without breaking another one too, so no broken file stands for them.
+# Each key is a fragment of the English message; the value says why. The same inference lets every IRI
+# through these four checks, a person's or a plan item's included: only a literal ever fails them.
+NOT_BREAKABLE_ALONE = {
+    "A partner must be an organisation": (
+        "sh:class org:Organization on kg:partner, whose rdfs:range is org:Organization: the build infers that "
+        "class for every IRI or blank node a partner points to, so only a literal breaks it, and a literal "
+        "partner is also refused as a reference that is never described and has no type."),
+    "The one responsible must be an organisation": (
+        "sh:class org:Organization on kg:responsibleOrganisation, whose rdfs:range is org:Organization: as for "
+        "kg:partner, only a literal breaks it, and a literal is also refused as never described and untyped."),
+    "kg:implements must point to a plan item": (
+        "sh:class kg:PlanItem on kg:implements, whose rdfs:range is kg:PlanItem: only a literal breaks it, and "
+        "a literal is also refused as never described and untyped."),
+    "kg:measuredAgainst must point to a kg:Target": (
+        "sh:class kg:Target on kg:measuredAgainst, whose rdfs:range is kg:Target: only a literal breaks it, and "
+        "a literal is also refused as never described and untyped."),
+}
 
 
 def test_the_curated_data_conforms_to_the_shapes(built: BuiltDataset) -> None:
@@ -44,6 +77,29 @@ def test_broken_data_is_refused_with_the_expected_message_naming_the_file(path: 
     assert all(r.message("da") and r.message("da") != r.message("en") for r in matching)
     # The reference data itself is fine: every violation comes from the broken file.
     assert {r.source_file for r in report.violations} == {str(path)}
+    # The file breaks its one constraint and nothing else, short of what its `# also:` lines own up to.
+    allowed = [expected, *_also_expected(path)]
+    assert [r.message("en") for r in report.violations if not any(a in r.message("en") for a in allowed)] == []
+
+
+def test_every_expect_line_names_exactly_one_shape_message() -> None:
+    messages = _english_shape_messages()
+    found = {path.name: sorted(m for m in messages if _expected_message(path) in m) for path in BROKEN}
+    vague = [f"{name}: {len(hits)} messages {hits}" for name, hits in found.items() if len(hits) != 1]
+    assert not vague, "Make these `# expect:` lines name one message each:\n" + "\n".join(vague)
+
+
+def test_every_shape_message_is_exercised_by_a_broken_file() -> None:
+    fragments = [_expected_message(path) for path in BROKEN]
+    unexercised = sorted(m for m in _english_shape_messages()
+                         if not any(f in m for f in [*fragments, *NOT_BREAKABLE_ALONE]))
+    assert not unexercised, "No file in tests/broken breaks the constraint of:\n" + "\n".join(unexercised)
+
+
+def test_each_constraint_not_breakable_alone_names_one_message_and_has_no_broken_file() -> None:
+    messages = _english_shape_messages()
+    assert {f: sum(f in m for m in messages) for f in NOT_BREAKABLE_ALONE} == dict.fromkeys(NOT_BREAKABLE_ALONE, 1)
+    assert [f for f in NOT_BREAKABLE_ALONE if any(f in _expected_message(path) for path in BROKEN)] == []
 
 
 def test_reference_data_alone_conforms() -> None:

@@ -146,3 +146,29 @@ def in_source(quote: str, source: Path) -> bool:
         return re.sub(r"\s+", " ", re.sub(r"-\s*\n\s*", "", text)).strip()
 
     return collapse(quote) in collapse(source.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def running_oxigraph_server(location: Path) -> Iterator[str]:
+    """A real Oxigraph server (PyPI package `oxigraph`) on loopback, storing in `location`; its base URL."""
+    import pytest
+
+    executable = shutil.which("oxigraph", path=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
+    if executable is None:
+        pytest.skip("the `oxigraph` server executable is not installed (pip install '.[test]' provides it)")
+    port = free_port()
+    process = subprocess.Popen([executable, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("the Oxigraph server did not start within 20 s")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

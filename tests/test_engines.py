@@ -2,11 +2,6 @@
 
 import io
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +23,7 @@ from kraeftgraf.graph.load import graph_name, load_dataset
 from kraeftgraf.graph.pipeline import BuiltDataset
 from kraeftgraf.queries.saved import SavedQuery, load_queries, run_saved_query
 
-from .endpoint_support import PROTOCOL_DATA
+from .endpoint_support import PROTOCOL_DATA, free_port, running_oxigraph_server
 
 QUERIES = sorted(load_queries().values(), key=lambda q: q.name)
 _NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float}
@@ -121,37 +116,11 @@ def test_parameters_reach_oxigraph_as_values_not_as_query_text(oxigraph: Oxigrap
     assert result.rows == [{"text": hostile}]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server (PyPI package `oxigraph`) on loopback, stopped after the tests."""
-    beside_python = str(Path(sys.executable).parent)
-    executable = shutil.which("oxigraph", path=f"{beside_python}:{os.environ.get('PATH', '')}")
-    if executable is None:
-        pytest.skip("the `oxigraph` server executable is not installed (pip install '.[test]' provides it)")
-    port = _free_port()
-    location: Path = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen([executable, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the Oxigraph server did not start within 20 s")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +148,7 @@ def test_a_remote_store_answers_every_saved_query_like_the_embedded_engine(
 def test_an_unreachable_remote_endpoint_is_a_clear_error() -> None:
     from kraeftgraf.errors import RemoteEndpointError
 
-    engine = RemoteEngine(f"http://127.0.0.1:{_free_port()}/query", timeout=5)
+    engine = RemoteEngine(f"http://127.0.0.1:{free_port()}/query", timeout=5)
     with pytest.raises(RemoteEndpointError, match="Check that the endpoint is running"):
         engine.query("ASK {}")
 

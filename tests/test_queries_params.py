@@ -47,7 +47,7 @@ def test_text_that_is_not_an_iri_is_refused_naming_the_parameter_and_what_it_acc
 
 def test_iri_with_characters_no_iri_can_hold_is_refused(knowledge_graph: KnowledgeGraph) -> None:
     q = query(knowledge_graph, "plan-items-by-theme")
-    with pytest.raises(ParameterError, match="cannot hold"):
+    with pytest.raises(ParameterError, match="no IRI holds"):
         parse_value(q, "theme", "https://w3id.org/kraeftgraf/id/x> } ?s ?p ?o {")
 
 
@@ -189,3 +189,10 @@ def test_a_number_with_4301_digits_is_refused_not_converted(knowledge_graph: Kno
         parse_value(as_integer, "year", str(2**63))
     assert parse_value(as_integer, "year", str(2**63 - 1)) == Literal(2**63 - 1, datatype=XSD.integer)
     assert parse_value(as_integer, "year", "-0042") == Literal(-42, datatype=XSD.integer)
+
+
+@pytest.mark.parametrize("value", ["http://h/%zz", "id:a%zz", "kg:\ufff0x"])
+def test_an_iri_parameter_the_engine_would_refuse_is_a_parameter_error(
+        knowledge_graph: KnowledgeGraph, value: str) -> None:
+    with pytest.raises(ParameterError, match="not a valid IRI"):
+        parse_value(query(knowledge_graph, "evidence-for-resource"), "resource", value)

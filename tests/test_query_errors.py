@@ -11,8 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 
+from kraeftgraf.endpoint.problems import problem_for
 from kraeftgraf.endpoint.service import start_service
 from kraeftgraf.endpoint.settings import LOCAL_BASE_URL, EndpointSettings
+from kraeftgraf.errors import RemoteEndpointError
 
 from .endpoint_support import load_protocol_dataset, service_client
 
@@ -94,3 +96,32 @@ def test_an_escape_that_is_no_character_is_400_naming_it(client: TestClient) -> 
 def test_a_function_the_endpoint_does_not_know_is_400_naming_it(client: TestClient) -> None:
     text = refused(client, "SELECT ?n WHERE { ?s ?p ?n } ORDER BY <file:///etc/passwd>(?n)")
     assert "<file:///etc/passwd> is not a function this endpoint knows" in text
+
+
+@pytest.mark.parametrize("iri", ["http://h/%zz", "http://h/a#b#c", "http://h/\ufff0", "http://h/\x00"])
+def test_an_iri_the_engine_would_refuse_is_400_at_the_door(client: TestClient, iri: str) -> None:
+    page = client.get("/resource", params={"iri": iri})
+    assert page.status_code == 400 and "not a valid absolute IRI" in page.text
+    assert not EXCEPTION_NAME.search(page.text) and "not valid SPARQL" not in page.text
+
+
+def test_a_query_nested_deeper_than_the_parser_can_take_is_refused_and_every_worker_lives(client: TestClient) -> None:
+    deep = "SELECT * WHERE { " + "{ " * 3000 + "}" * 3000 + " }"
+    assert "at most 128 levels" in refused(client, deep)
+    for _ in range(3):
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_a_prefix_whose_iri_is_no_iri_never_trips_the_endpoint_itself(client: TestClient) -> None:
+    # Oxigraph refuses the IRI (400, in words); rdflib does not check IRIs and answers (200). What broke before
+    # was the endpoint's own resolution of the IRI, which made a generic 422 of it.
+    response = client.get("/sparql", params={"query": "PREFIX ex: <http://e]x/> SELECT * WHERE { ?s ?p ?o }"})
+    assert response.status_code in (200, 400), response.text
+    assert not EXCEPTION_NAME.search(response.text) and not GRAMMAR_DUMP.search(response.text)
+
+
+def test_a_remote_store_that_fails_is_502_naming_neither_its_address_nor_its_errors() -> None:
+    problem = problem_for(RemoteEndpointError("http://10.0.0.7:7878/query", "QueryBadFormed: error at 1:644: [_]"))
+    assert problem.status == 502
+    assert "10.0.0.7" not in problem.message and "QueryBadFormed" not in problem.message
+    assert "server log" in problem.message

@@ -8,10 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kraeftgraf.endpoint.problems import problem_for
+from kraeftgraf.endpoint.service import start_service
 from kraeftgraf.endpoint.settings import EndpointSettings, describe_settings, settings_from
 from kraeftgraf.errors import QueryTimeoutError, ServerBusyError, SettingError
 
-from .endpoint_support import app_client, load_protocol_dataset, without_fault_handler
+from .endpoint_support import app_client, load_protocol_dataset, service_client, without_fault_handler
 
 LIMITS = EndpointSettings(workers=2, timeout=10, max_query_length=2000, max_rows=5, max_body=2048,
                           memory_limit_mb=64)
@@ -60,6 +61,37 @@ def test_an_answer_over_the_row_limit_is_422_and_says_how_to_page(client: TestCl
     assert "more than 5 rows" in response.text and "LIMIT and OFFSET" in response.text
     assert "at most 5 (--max-rows)" in response.text
     assert client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"}).status_code == 200
+
+
+CARTESIAN = "?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o . ?p ?q ?r"  # 13 triples to the 6th: 4.8 million
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
+                                    "text/csv", "text/tab-separated-values"])
+def test_a_huge_answer_stops_at_the_row_limit_without_being_built_whole(client: TestClient, accept: str) -> None:
+    # Written whole, this answer would take gigabytes, far past the 64 MB a worker may use: it must be stopped
+    # for its rows, not for its memory.
+    response = client.get("/sparql", params={"query": f"SELECT * WHERE {{ {CARTESIAN} }}"}, headers={"Accept": accept})
+    assert response.status_code == 422
+    assert "more than 5 rows" in response.text and "memory" not in response.text
+
+
+def test_a_huge_graph_stops_at_the_triple_limit_without_being_built_whole(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": f"CONSTRUCT {{ ?a ?b ?f . ?d ?e ?r }} WHERE {{ {CARTESIAN} }}"})
+    assert response.status_code == 422
+    assert "more than 5 triples" in response.text and "memory" not in response.text
+
+
+def test_the_reference_engine_stops_a_huge_select_answer_at_the_row_limit_too() -> None:
+    # (rdflib builds a CONSTRUCT answer whole before it yields a triple: there the time and memory limits act.)
+    service = start_service(load_protocol_dataset(), settings=LIMITS, origin="test data", engine="rdflib")
+    try:
+        with service_client(service) as rdflib_client:
+            response = rdflib_client.get("/sparql", params={"query": f"SELECT * WHERE {{ {CARTESIAN} }}"})
+            assert response.status_code == 422, response.text
+            assert "more than 5 rows" in response.text
+    finally:
+        service.close()
 
 
 def test_a_graph_over_the_limit_is_422_counting_triples(client: TestClient) -> None:

@@ -58,14 +58,41 @@ def test_the_operating_system_refuses_a_sealed_process_a_network_socket_even_aro
                                                       + bytes([127, 0, 0, 1]) + bytes(8))
                 result = libc.connect(fd, address, 16) if family == socket.AF_INET else -1
                 print("CONNECT", result, errno.errorcode.get(ctypes.get_errno()))
+        # Not even a Unix socket: glibc asks nscd or systemd-resolved for host names through one.
         print("UNIX", libc.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0) >= 0)
+        print("PAIR", len(socket.socketpair()))  # how the workers' own channels are made
         """)
     assert done.returncode == 0, done.stderr
     assert "SEAL True" in done.stdout, done.stdout
     assert "seccomp" in done.stdout
     assert done.stdout.count("REFUSED EACCES") == 2, done.stdout
-    assert "UNIX True" in done.stdout  # the workers' own channels are Unix sockets
+    assert "UNIX False" in done.stdout and "PAIR 2" in done.stdout
     assert canary.connections == []
+
+
+@needs_linux
+def test_a_worker_sealed_for_a_relay_may_open_unix_sockets_but_no_network_socket() -> None:
+    done = run_sealed("""
+        import ctypes, socket
+        libc = ctypes.CDLL(None, use_errno=True)
+        print("UNIX", libc.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0) >= 0)
+        print("INET", libc.socket(socket.AF_INET, socket.SOCK_STREAM, 0) >= 0)
+        """, seal='seal_process(relay="/nonexistent/relay.sock", backend="http://127.0.0.1:9/query")')
+    assert done.returncode == 0, done.stderr
+    assert "UNIX True" in done.stdout and "INET False" in done.stdout
+
+
+@needs_linux
+def test_a_sealed_process_cannot_reach_into_another_process_for_its_sockets() -> None:
+    done = run_sealed("""
+        import ctypes, errno, os
+        libc = ctypes.CDLL(None, use_errno=True)
+        PTRACE_ATTACH, SYS_PIDFD_OPEN = 16, 434
+        print("PTRACE", libc.ptrace(PTRACE_ATTACH, os.getppid(), None, None), errno.errorcode[ctypes.get_errno()])
+        print("PIDFD", libc.syscall(SYS_PIDFD_OPEN, os.getppid(), 0), errno.errorcode[ctypes.get_errno()])
+        """)
+    assert done.returncode == 0, done.stderr
+    assert "PTRACE -1 EPERM" in done.stdout and "PIDFD -1 EPERM" in done.stdout
 
 
 @needs_linux

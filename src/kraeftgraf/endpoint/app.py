@@ -17,6 +17,7 @@ from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import KraeftgrafError, ProtocolError, RequestTooLargeError, ResourceNotFoundError
+from ..graph.oxigraph_terms import is_valid_iri
 from ..namespaces import ID, PREFIXES
 from ..pages.common import LANGUAGES, STATIC, page
 from ..pages.ontology import render_ontology
@@ -223,7 +224,8 @@ def _is_absolute_iri(text: str) -> bool:
         parts.port  # noqa: B018 - raises ValueError for a port that is no number from 0 to 65535
     except ValueError:
         return False
-    return bool(parts.scheme) and bool(parts.netloc or parts.path) and not _IRI_FORBIDDEN.search(text)
+    return (bool(parts.scheme) and bool(parts.netloc or parts.path) and not _IRI_FORBIDDEN.search(text)
+            and is_valid_iri(text))  # what the engine would refuse, refused here with a 400
 
 
 def _add_error_handlers(app: FastAPI) -> None:

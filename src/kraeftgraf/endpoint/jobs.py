@@ -42,14 +42,15 @@ class SparqlJob:
     def run(self, context: WorkerContext) -> Answer:
         query = without_byte_order_mark(self.query)
         inspected = inspect_query(query, graphs=context.graphs, dataset=self.dataset, base=self.base,
-                                  engine_checks_syntax=context.engine.checks_syntax)
+                                  engine_checks_syntax=context.engine.checks_syntax,
+                                  parsed_elsewhere=context.engine.parsed_elsewhere)
         format_name = result_format(self.accept, inspected.form)  # 406 before the work, not after
         try:
             if isinstance(context.engine, WritesAnswers) and context.engine.writes(inspected.form, format_name):
                 body = context.engine.serialized(query, format_name, max_rows=context.max_rows,
                                                  dataset=self.dataset, base=self.base)
                 return Answer(media_type(format_name), body)
-            result = context.engine.query(query, dataset=self.dataset, base=self.base)
+            result = context.engine.query(query, dataset=self.dataset, base=self.base, max_rows=context.max_rows)
         except SparqlSyntaxError as exc:  # from an engine that checks syntax itself: say it at the author's place
             raise explain_engine_syntax_error(query, exc.detail, base=self.base) from None
         return answer(result, format_name, context.max_rows)
@@ -67,7 +68,7 @@ class SavedQueryJob:
         form = inspect_query(self.query.sparql, graphs=context.graphs,
                              engine_checks_syntax=context.engine.checks_syntax).form
         format_name = result_format(self.accept, form)
-        result = run_saved_query(self.query, context.engine, dict(self.values))
+        result = run_saved_query(self.query, context.engine, dict(self.values), max_rows=context.max_rows)
         return answer(result, format_name, context.max_rows)
 
 

@@ -11,6 +11,7 @@ from ..errors import (
     ProtocolError,
     QueryRefusedError,
     QueryTimeoutError,
+    RemoteEndpointError,
     RequestTooLargeError,
     ResourceNotFoundError,
     ResultTooLargeError,
@@ -42,6 +43,10 @@ _TRY_LATER: dict[type[KraeftgrafError], int] = {QueryTimeoutError: 503, ServerBu
                                                 WorkerPoolBrokenError: 503, TooManyRequestsError: 429}
 
 
+BACKEND_FAILED = ("The store this endpoint answers from could not answer the query (the server log has its reason). "
+                  "Try again later, or simplify the query.")
+
+
 @dataclass(eq=False)
 class HttpProblem(Exception):
     """An error on its way to the client: the status and a message that says what to do."""
@@ -62,6 +67,8 @@ def problem_for(exc: BaseException) -> HttpProblem:
     if status is not None:
         seconds = float(getattr(exc, "seconds", 1.0))
         return HttpProblem(status, str(exc), headers={"Retry-After": str(max(1, math.ceil(seconds)))})
+    if isinstance(exc, RemoteEndpointError):  # its text names the store's address and quotes its errors: log only
+        return HttpProblem(502, BACKEND_FAILED)
     if isinstance(exc, KraeftgrafError):
         for cls in type(exc).__mro__:
             if cls in _STATUS:

@@ -3,8 +3,8 @@
 The first of two layers (the second is `sandbox`: query workers that cannot open a network connection at all).
 `inspect_query` reads the query's tokens as the grammar defines them (`query_reading`) and refuses updates,
 SERVICE, and FROM / FROM NAMED outside the dataset, with a reason the client can act on. A query whose tokens
-do not settle what it does is parsed in full by rdflib; for Oxigraph, which parses differently from rdflib in
-places, such a query is refused outright if the letters of SERVICE appear anywhere in it. The rdflib engine's
+do not settle what it does is refused outright if the letters of SERVICE appear anywhere in it (Oxigraph, and
+other readers, might find the keyword there), and is otherwise parsed in full by rdflib. The rdflib engine's
 queries are always parsed in full too, since that parse is the one rdflib then runs.
 """
 
@@ -36,6 +36,7 @@ _UPDATE_NAMES = {
 _INSPECTED_KEEP = 256  # distinct query texts each worker remembers (saved queries repeat)
 _SERVICE_LETTERS = re.compile("service", re.IGNORECASE)
 _BYTE_ORDER_MARK = "\ufeff"
+MAX_NESTING = 128  # levels of {, ( and [: deeper, Oxigraph's parser can run out of stack and take its worker down
 # Oxigraph's syntax errors: "error at LINE:COLUMN: expected one of A, B, ..." where an item in words (with spaces)
 # is a rule it checked beyond the grammar, such as "The SELECT contains a variable that is unbound".
 _ENGINE_ERROR = re.compile(r"error at (\d+):(\d+): expected (?:one of )?(.*)", re.DOTALL)
@@ -58,20 +59,31 @@ def without_byte_order_mark(text: str) -> str:
 
 
 def inspect_query(text: str, *, graphs: frozenset[str], dataset: DatasetSelection | None = None,
-                  engine_checks_syntax: bool = False, base: str | None = None) -> InspectedQuery:
+                  engine_checks_syntax: bool = False, base: str | None = None,
+                  parsed_elsewhere: bool = False) -> InspectedQuery:
     """The query's form; SparqlSyntaxError or QueryRefusedError saying why it will not run.
 
     With `engine_checks_syntax` (Oxigraph), a query whose tokens say what it does is not parsed here: the
     engine reports its syntax errors (see `explain_engine_syntax_error`). `base` resolves relative IRIs.
+    With `parsed_elsewhere` (a remote store, whose own parser has the last word), any mention of SERVICE is
+    refused, in a string or a comment too: no reading here can promise how that parser reads it.
     """
+    if parsed_elsewhere and _SERVICE_LETTERS.search(text):
+        raise QueryRefusedError(
+            "this endpoint passes queries to a remote store whose own parser reads them, so a query may not "
+            "mention SERVICE anywhere, not even in a string or a comment. This endpoint never calls other "
+            "SPARQL services.")
     reading = read_query(text, base=base)
+    if reading.depth > MAX_NESTING:
+        raise QueryRefusedError(f"the query nests brackets {reading.depth} deep; this endpoint reads at most "
+                                f"{MAX_NESTING} levels. Simplify it.")
     _refuse_what_the_tokens_show(text, reading)
     if reading.unclear is None and engine_checks_syntax:
         assert reading.form is not None  # an empty text and an update were refused above
         inspected = InspectedQuery(form=reading.form, from_graphs=reading.from_graphs,
                                    from_named_graphs=reading.from_named_graphs)
     else:
-        if reading.unclear is not None and engine_checks_syntax and _SERVICE_LETTERS.search(text):
+        if reading.unclear is not None and _SERVICE_LETTERS.search(text):
             raise QueryRefusedError(
                 f"the endpoint cannot be sure how this query reads ({reading.unclear}), and it mentions SERVICE. "
                 "This endpoint does not call other SPARQL services; write the query without the word SERVICE, "

@@ -5,8 +5,9 @@ The first layer (`safety.inspect_query`) refuses queries that would call out. Th
 
 - closes every file descriptor it inherited but the ones it names (no socket of the server's survives);
 - moves into a private network namespace where the kernel allows it (nothing but a loopback that is down);
-- installs a seccomp filter (through libseccomp) that refuses to create any socket but a Unix-domain one,
-  to set up io_uring (which can open sockets without the socket system call) and to start programs;
+- installs a seccomp filter (through libseccomp) that refuses to create any socket (a Unix-domain one only where
+  the relay below must be reached), to set up io_uring (which can open sockets without the socket system call),
+  to start programs and to reach into other processes (ptrace, process_vm_*, pidfd_getfd);
 - adds a Python audit hook (PEP 578) that refuses network events, starting programs and opening files
   outside Python's own installation, so that rdflib gets a clear error instead of a fetched URL.
 
@@ -37,8 +38,12 @@ _OUTBOUND_EVENTS = frozenset({
     "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile", "webbrowser.open",
 })
 _CODE_SUFFIXES = (".py", ".pyc", ".so")
+# io_uring opens sockets without the socket call; exec starts programs; ptrace, the process_vm calls and
+# pidfd_getfd reach into other processes, where a socket of the server's could be taken over.
 _REFUSED_SYSCALLS = {"io_uring_setup": errno.ENOSYS, "io_uring_enter": errno.ENOSYS,
-                     "io_uring_register": errno.ENOSYS, "execve": errno.EACCES, "execveat": errno.EACCES}
+                     "io_uring_register": errno.ENOSYS, "execve": errno.EACCES, "execveat": errno.EACCES,
+                     "ptrace": errno.EPERM, "process_vm_readv": errno.EPERM, "process_vm_writev": errno.EPERM,
+                     "pidfd_getfd": errno.EPERM, "pidfd_open": errno.EPERM}
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ def seal_process(*, keep_fds: Iterable[int] = (), relay: str | None = None, back
     _close_inherited_fds(keep={0, 1, 2, *keep_fds})
     applied: list[str] = []
     missing: list[str] = []
-    for measure in (_private_network_namespace, _seccomp_filter):
+    for measure in (_private_network_namespace, lambda: _seccomp_filter(unix_sockets=relay is not None)):
         try:
             applied.append(measure())
         except OSError as exc:
@@ -110,21 +115,30 @@ def _private_network_namespace() -> str:
     raise OSError(f"no private network namespace: unshare() failed with {errno.errorcode.get(code, code)}")
 
 
-def _seccomp_filter() -> str:
-    """A seccomp filter: sockets only of the Unix domain, no io_uring, no programs started."""
+def _seccomp_filter(*, unix_sockets: bool) -> str:
+    """A seccomp filter: no new sockets (Unix-domain ones only with `unix_sockets`), no io_uring, no programs.
+
+    Even a Unix socket reaches out: glibc asks nscd (or systemd-resolved, avahi) for host names through one,
+    which would carry a name of the query's choosing out of the namespace. So only a worker that must reach
+    the relay may make them. The workers' own channels are made with socketpair, which stays allowed.
+    """
     try:
         import pyseccomp as seccomp
     except (ImportError, RuntimeError, OSError) as exc:  # pyseccomp raises RuntimeError without libseccomp
         raise OSError(f"no seccomp filter: libseccomp is not available ({exc})") from None
     try:
         rules = seccomp.SyscallFilter(seccomp.ALLOW)
-        rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
+        if unix_sockets:
+            rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
+        else:
+            rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket")
         for name, code in _REFUSED_SYSCALLS.items():
             rules.add_rule(seccomp.ERRNO(code), name)
         rules.load()
     except (OSError, RuntimeError, ValueError) as exc:
         raise OSError(f"no seccomp filter: the kernel refused it ({exc})") from None
-    return "a seccomp filter that refuses every socket but Unix-domain ones, io_uring and starting programs"
+    sockets = "every socket but Unix-domain ones (for the relay)" if unix_sockets else "every new socket"
+    return f"a seccomp filter that refuses {sockets}, io_uring, starting programs and reaching into other processes"
 
 
 def _add_audit_hook(*, relay: str | None, backend: str | None) -> None:

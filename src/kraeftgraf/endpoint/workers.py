@@ -30,7 +30,7 @@ from ..engines.base import HoldsHandles, QueryEngine
 from ..errors import QueryTimeoutError, ServerBusyError, TooManyRequestsError, WorkerPoolBrokenError
 from .admission import Admission, CostMemory, cost_key
 from .egress import route_urllib_through
-from .problems import HttpProblem, problem_for
+from .problems import BACKEND_FAILED, HttpProblem, problem_for
 from .sandbox import SealReport, address_space, limit_memory, seal_process
 
 _LENGTH = struct.Struct("!Q")
@@ -427,8 +427,8 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
             reply = job.run(context)
         except Exception as exc:
             reply = problem_for(exc)
-            if reply.message.startswith("The query could not be evaluated"):
-                traceback.print_exc()
+            if reply.message.startswith("The query could not be evaluated") or reply.message == BACKEND_FAILED:
+                traceback.print_exc()  # the reason the client is not shown goes to the server log
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         # A worker that once grew large keeps much of that heap: past the threshold, it retires after this answer.

@@ -1,5 +1,6 @@
 """One small interface in front of every SPARQL engine, so callers never depend on which one answers."""
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -43,13 +44,17 @@ class QueryEngine(Protocol):
     # True when the engine parses each query strictly itself and raises SparqlSyntaxError for a bad one,
     # so that the endpoint need not parse it first (it still looks for SERVICE and FROM).
     checks_syntax: bool
+    # True when another program parses the query in the end (a remote store): its reading cannot be checked here.
+    parsed_elsewhere: bool
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
-              dataset: DatasetSelection | None = None, base: str | None = None) -> QueryResult:
+              dataset: DatasetSelection | None = None, base: str | None = None,
+              max_rows: int | None = None) -> QueryResult:
         """Run a query with optional variable bindings, on the named graphs `dataset` selects if given.
 
         The project's prefixes (kg:, id:, rdfs:, ...) are predeclared; relative IRIs resolve against `base`
-        unless the query sets its own BASE.
+        unless the query sets its own BASE. With `max_rows`, the engine stops reading the answer after one row
+        or triple more than that (enough to tell it is too large), so a huge answer is never held whole.
         """
         ...
 
@@ -82,31 +87,35 @@ class RdflibEngine:
 
     name = "rdflib"
     checks_syntax = False  # it parses, but the endpoint's inspection gives the better message first
+    parsed_elsewhere = False
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
-              dataset: DatasetSelection | None = None, base: str | None = None) -> QueryResult:
+              dataset: DatasetSelection | None = None, base: str | None = None,
+              max_rows: int | None = None) -> QueryResult:
         init: dict[str, Identifier] = {k: v for k, v in (bindings or {}).items() if isinstance(v, Identifier)}
         if dataset is None:
-            return from_rdflib_result(self.dataset.query(sparql, initNs=PREFIXES, initBindings=init, base=base))
+            result = self.dataset.query(sparql, initNs=PREFIXES, initBindings=init, base=base)
+            return from_rdflib_result(result, max_rows=max_rows)
         # rdflib reads the dataset from the algebra's FROM clauses: the client's selection replaces them.
         prepared = prepareQuery(sparql, initNs=PREFIXES, base=base)
         prepared.algebra["datasetClause"] = [
             *(CompValue("DatasetClause", default=URIRef(g)) for g in dataset.default_graphs),
             *(CompValue("DatasetClause", named=URIRef(g)) for g in dataset.named_graphs),
         ]
-        return from_rdflib_result(self.dataset.query(prepared, initBindings=init))
+        return from_rdflib_result(self.dataset.query(prepared, initBindings=init), max_rows=max_rows)
 
 
-def from_rdflib_result(result: Result) -> QueryResult:
-    """Convert rdflib's result object to a QueryResult."""
+def from_rdflib_result(result: Result, *, max_rows: int | None = None) -> QueryResult:
+    """Convert rdflib's result object to a QueryResult, reading at most `max_rows` + 1 rows or triples."""
     form: QueryForm = result.type  # type: ignore[assignment]
     if form == "SELECT":
         variables = [str(v) for v in (result.vars or [])]
         rows = [{name: value for name, value in zip(variables, row, strict=True) if value is not None}
-                for row in result if isinstance(row, tuple)]
+                for row in itertools.islice(result, None if max_rows is None else max_rows + 1)
+                if isinstance(row, tuple)]
         return QueryResult(form=form, variables=variables, rows=rows)
     if form == "ASK":
         return QueryResult(form=form, boolean=bool(result.askAnswer))
@@ -115,6 +124,8 @@ def from_rdflib_result(result: Result) -> QueryResult:
         if isinstance(triple, tuple) and len(triple) == 3:
             subject, predicate, obj = triple
             graph.add((subject, predicate, obj))
+            if max_rows is not None and len(graph) > max_rows:
+                break
     return QueryResult(form=form, graph=graph)
 
 

@@ -2,10 +2,12 @@
 
 import csv
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
@@ -22,8 +24,11 @@ _UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported"
 _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 _BOOLEAN_FORMATS = {"json", "xml"}  # CSV and TSV have no standard form for ASK: the reference writer decides
-# Each row of an answer holds at least one of these (JSON: an object per row, XML: <result>, CSV/TSV: a line).
+# Each row of an answer holds at least one of these (JSON: an object per row and per value, XML: <result>,
+# CSV/TSV: a line, and more where a CSV value holds line breaks).
 _ROW_MARKS = {"json": b"{", "xml": b"<result>", "csv": b"\n", "tsv": b"\n"}
+# Marks an answer holds besides its rows: JSON's document and head objects (and "results"), CSV's header line.
+_MARKS_OUTSIDE_ROWS = {"json": 3, "xml": 0, "csv": 1, "tsv": 1}
 _GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
 _OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
                      "nquads": ox.RdfFormat.N_QUADS, "xml": ox.RdfFormat.RDF_XML}
@@ -34,6 +39,7 @@ class OxigraphEngine:
 
     name = "oxigraph"
     checks_syntax = True
+    parsed_elsewhere = False
 
     def __init__(self, store: ox.Store | None = None, *, location: Path | None = None) -> None:
         if (store is None) == (location is None):
@@ -84,7 +90,8 @@ class OxigraphEngine:
         return {row["g"].value: int(row["n"].value) for row in counts}  # type: ignore[union-attr]
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
-              dataset: DatasetSelection | None = None, base: str | None = None) -> QueryResult:
+              dataset: DatasetSelection | None = None, base: str | None = None,
+              max_rows: int | None = None) -> QueryResult:
         sparql = with_inline_values(sparql, bindings)
         answer = self._run(sparql, dataset, base)
         if isinstance(answer, ox.QueryBoolean):
@@ -92,7 +99,7 @@ class OxigraphEngine:
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             rows = []
-            for solution in answer:
+            for solution in _at_most(answer, max_rows):
                 row = {}
                 for name in variables:
                     term = solution[name]
@@ -103,6 +110,8 @@ class OxigraphEngine:
         graph = Graph()
         for triple in answer:
             graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+            if max_rows is not None and len(graph) > max_rows:
+                break  # one more than allowed: enough to know the answer is too large
         return QueryResult(form=query_form(sparql), graph=graph)
 
     def writes(self, form: QueryForm, format_name: str) -> bool:
@@ -115,22 +124,43 @@ class OxigraphEngine:
                    dataset: DatasetSelection | None = None, base: str | None = None) -> bytes:
         """The answer written by Oxigraph's own serialisers, without rdflib terms in between.
 
-        For the formats `writes` accepts; ResultTooLargeError past `max_rows` rows or triples.
+        For the formats `writes` accepts; ResultTooLargeError past `max_rows` rows or triples. The answer is
+        written as it is computed and stopped soon after it passes the limit, so a too-large answer costs about
+        `max_rows` rows of memory, not the whole answer.
         """
         answer = self._run(sparql, dataset, base)
         if isinstance(answer, ox.QueryBoolean):
             return answer.serialize(format=_RESULT_FORMATS[format_name]) or b""
         if isinstance(answer, ox.QuerySolutions):
             results_format = _RESULT_FORMATS[format_name]
-            body = answer.serialize(format=results_format) or b""
-            # Counting rows means reading the answer again, so first a bound that never undercounts.
-            if body.count(_ROW_MARKS[format_name]) > max_rows and _rows_in(body, results_format) > max_rows:
+            # A row holds at most this many marks (JSON: its object and one per value), so more marks than the
+            # limit allows means more rows, or marks inside values: then the rows are counted one by one. Under
+            # it, the exact count below decides; either way no more than about `max_rows` rows are ever held.
+            per_row = 1 + len(answer.variables) if format_name == "json" else 1
+            writer = _MarkCountingWriter(_ROW_MARKS[format_name],
+                                         most=max_rows * per_row + _MARKS_OUTSIDE_ROWS[format_name])
+            try:
+                answer.serialize(cast(IO[bytes], writer), format=results_format)
+            except _TooManyMarks:
+                if self._count_rows(sparql, dataset, base, up_to=max_rows + 1) > max_rows:
+                    raise ResultTooLargeError("rows", max_rows) from None
+                again = self._run(sparql, dataset, base)
+                assert isinstance(again, ox.QuerySolutions)  # the same query as above
+                return again.serialize(format=results_format) or b""
+            body = writer.getvalue()
+            if writer.marks > max_rows and _rows_in(body, results_format) > max_rows:
                 raise ResultTooLargeError("rows", max_rows)
             return body
-        triples = list(answer)
-        if len(triples) > max_rows:
-            raise ResultTooLargeError("triples", max_rows)
-        return ox.serialize(triples, format=_GRAPH_FORMATS[format_name], prefixes=dict(PREFIXES)) or b""
+        triples: dict[ox.Triple, None] = {}  # in order, without duplicates, as a graph holds them
+        for triple in answer:
+            triples[triple] = None
+            if len(triples) > max_rows:
+                raise ResultTooLargeError("triples", max_rows)
+        return ox.serialize(list(triples), format=_GRAPH_FORMATS[format_name], prefixes=dict(PREFIXES)) or b""
+
+    def _count_rows(self, sparql: str, dataset: DatasetSelection | None, base: str | None, *, up_to: int) -> int:
+        answer = self._run(sparql, dataset, base)
+        return sum(1 for _ in _at_most(answer, up_to - 1)) if isinstance(answer, ox.QuerySolutions) else 1
 
     def _run(self, sparql: str, dataset: DatasetSelection | None,
              base: str | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -164,6 +194,43 @@ def load_files(store: ox.Store, paths: Iterable[Path]) -> None:
             store.bulk_load(path=str(path), format=_OXIGRAPH_FORMATS[rdf_format], to_graph=into)
         except SyntaxError as exc:
             raise DataFileError(path, f"invalid RDF syntax: {exc}") from None
+
+
+class _TooManyMarks(Exception):
+    """The answer being written holds more row marks than the limit allows."""
+
+
+class _MarkCountingWriter:
+    """A file-like sink for Oxigraph's serialisers that keeps the bytes and stops at too many row marks."""
+
+    def __init__(self, mark: bytes, *, most: int) -> None:
+        self._mark = mark
+        self._most = most
+        self._chunks: list[bytes] = []
+        self._tail = b""  # the end of the last chunk, for a mark split across two writes
+        self.marks = 0
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        joined = self._tail + chunk
+        self.marks += joined.count(self._mark) - self._tail.count(self._mark)
+        self._tail = joined[-(len(self._mark) - 1):] if len(self._mark) > 1 else b""
+        self._chunks.append(chunk)
+        if self.marks > self._most:
+            raise _TooManyMarks()
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the bytes stay in memory."""
+
+    def getvalue(self) -> bytes:
+        """Everything written so far."""
+        return b"".join(self._chunks)
+
+
+def _at_most(solutions: Iterable[ox.QuerySolution], limit: int | None) -> Iterable[ox.QuerySolution]:
+    """The solutions, stopping after `limit` + 1 of them: one more than allowed shows the answer is too large."""
+    return solutions if limit is None else itertools.islice(solutions, limit + 1)
 
 
 def _rows_in(body: bytes, results_format: ox.QueryResultsFormat) -> int:

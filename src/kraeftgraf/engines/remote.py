@@ -21,6 +21,7 @@ class RemoteEngine:
 
     name = "remote"
     checks_syntax = False  # the remote store may accept extensions or fetch FROM graphs: inspect every query
+    parsed_elsewhere = True
 
     def __init__(self, url: str, *, graph: str | None = None, timeout: float = 30.0) -> None:
         self.url = url
@@ -28,7 +29,8 @@ class RemoteEngine:
         self.timeout = timeout
 
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
-              dataset: DatasetSelection | None = None, base: str | None = None) -> QueryResult:
+              dataset: DatasetSelection | None = None, base: str | None = None,
+              max_rows: int | None = None) -> QueryResult:  # the remote store writes the whole answer anyway
         from SPARQLWrapper import JSON, N3, POST, SPARQLWrapper  # imported here: only remote use needs it
 
         client = SPARQLWrapper(self.url)

@@ -9,6 +9,15 @@ _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
 
 
+def is_valid_iri(text: str) -> bool:
+    """True for an absolute IRI that Oxigraph accepts (RFC 3987, checked by its own parser, oxiri)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):

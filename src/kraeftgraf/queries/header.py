@@ -10,6 +10,7 @@ import yaml
 from rdflib import URIRef
 
 from ..errors import QueryFileError
+from ..graph.oxigraph_terms import is_valid_iri
 from ..graph.terms import shorten
 from ..namespaces import PREFIXES
 
@@ -78,8 +79,8 @@ def expand_iri(text: str) -> URIRef:
     elif not re.match(r"^(https?|urn):", text):
         known = ", ".join(f"{p}:" for p in PREFIXES)
         raise ValueError(f"{text!r} is not an IRI (write a full IRI or use a known prefix: {known})")
-    if _IRI_FORBIDDEN.search(text):
-        raise ValueError(f"{text!r} contains characters an IRI cannot hold")
+    if _IRI_FORBIDDEN.search(text) or not is_valid_iri(text):
+        raise ValueError(f"{text!r} is not a valid IRI (a character no IRI holds, or a bad %-escape, port or host)")
     return URIRef(text)
 
 

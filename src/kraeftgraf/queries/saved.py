@@ -167,10 +167,10 @@ def bind_parameters(query: SavedQuery, values: Mapping[str, ParamValue] | None,
     return bindings
 
 
-def run_saved_query(query: SavedQuery, engine: QueryEngine,
-                    values: Mapping[str, ParamValue] | None = None) -> QueryResult:
+def run_saved_query(query: SavedQuery, engine: QueryEngine, values: Mapping[str, ParamValue] | None = None, *,
+                    max_rows: int | None = None) -> QueryResult:
     """Run a saved query with its parameters bound as values (never spliced into the text)."""
-    return engine.query(query.sparql, bindings=bind_parameters(query, values, engine))
+    return engine.query(query.sparql, bindings=bind_parameters(query, values, engine), max_rows=max_rows)
 
 
 def parameter_choices(param: Parameter, engine: QueryEngine) -> list[Choice]:

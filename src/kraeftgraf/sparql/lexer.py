@@ -23,7 +23,9 @@ _UCHAR = rf"\\u{_HEX}{{4}}|\\U{_HEX}{{8}}"
 _ECHAR = r"""\\[tbnrf\\"']"""
 _PLX = rf"%{_HEX}{_HEX}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+# Oxigraph's local names take one run of dots at most (`a.b`, not `a.b.c`): there `:a.b.SERVICE:x` is `:a.b`, a dot,
+# `SERVICE` and `:x`, so this pattern follows Oxigraph, not the W3C grammar, which would read one name.
+_PN_LOCAL = rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:[{_PN_CHARS}:]|{_PLX})*(?:\.+(?:[{_PN_CHARS}:]|{_PLX})+)?"
 _VARNAME = rf"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 
 # One alternative per terminal; the order settles the overlaps as the grammar's longest match does
@@ -102,7 +104,7 @@ class SparqlLexError(ValueError):
 def tokenize(text: str) -> list[Token]:
     """The tokens of the text, without white space and comments; SparqlLexError where no token fits."""
     tokens: list[Token] = []
-    position, line, line_start = 0, 1, 0
+    position, line, line_start, depth = 0, 1, 0, 0
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
@@ -112,8 +114,11 @@ def tokenize(text: str) -> list[Token]:
             raise SparqlLexError("a long string starts here but is never closed", line=line,
                                  column=position - line_start + 1, after=tuple(tokens))
         if kind not in ("space", "comment"):
+            ambiguous = kind == "iri" and _ambiguous_iri(text, match, depth=depth,
+                                                         after=tokens[-1] if tokens else None)
             tokens.append(Token(kind, match.group(), position, line, position - line_start + 1,  # type: ignore[arg-type]
-                                ambiguous=kind == "iri" and _ambiguous_iri(text, match)))
+                                ambiguous=ambiguous))
+            depth += {"(": 1, ")": -1}.get(match.group(), 0) if kind == "punct" else 0
         if kind in ("space", "string"):
             for line_end in _LINE_END.finditer(match.group()):
                 if not (line_end.group() == "\r" and text.startswith("\n", position + line_end.end())):
@@ -131,20 +136,31 @@ def position_of(text: str, offset: int) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
-def _ambiguous_iri(text: str, match: "re.Match[str]") -> bool:
+def _ambiguous_iri(text: str, match: "re.Match[str]", *, depth: int, after: "Token | None") -> bool:
     """True when `<` might be the less-than operator instead, and reading it so would hide different text.
 
-    As an operator, the characters up to `>` are tokens of their own; only a quote (a string that runs past
-    the `>`) or a `#` (a comment to the end of the line) there would make the rest read differently. After a
-    `#`, the rest of the line matters only if a long string starts there, since it could run on past the line.
+    Less-than stands only inside parentheses (expressions are always bracketed in SPARQL) right after an operand;
+    there Oxigraph tries the operator first. Read as operators, the characters up to `>` are tokens of their own,
+    and only a quote (a string running past the `>`), a `#` (a comment to the end of the line, hiding the `>`) or
+    a parenthesis (changing the depth for what follows) would make the rest read differently. Anywhere, a quote
+    or a `#` followed on its line by a long string is taken as ambiguous too, to be sure.
     """
     body = match.group()[1:-1]
     if "'" in body:
+        return True
+    if depth > 0 and after is not None and _ends_operand(after) and any(c in body for c in "#()"):
         return True
     if "#" in body:
         rest_of_line = _LINE_END.split(text[match.end():], maxsplit=1)[0]
         return any(quotes in rest_of_line for quotes in _LONG_QUOTES)
     return False
+
+
+def _ends_operand(token: "Token") -> bool:
+    """True for a token an operand of an expression can end with, which a less-than sign could follow."""
+    if token.kind in ("var", "number", "string", "langtag", "iri", "pname", "bnode"):
+        return True
+    return token.text in (")", "]") or token.keyword in ("TRUE", "FALSE")
 
 
 def _check_escapes(text: str, tokens: list[Token]) -> None:

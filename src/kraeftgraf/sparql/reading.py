@@ -5,6 +5,7 @@ choose the default graph. It never splits the text into lines or greps it: every
 of the grammar (see `sparql_lexer`).
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,6 +25,7 @@ UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREAT
 _CALLS_OUT = "SERVICE"
 _OPENERS = {"{": "}", "(": ")", "[": "]"}
 _CLOSERS = {closer: opener for opener, closer in _OPENERS.items()}
+_MENTIONS_SERVICE = re.compile("service", re.IGNORECASE)
 _READINGS_KEPT = 512  # distinct query texts remembered (saved queries and a page's edits repeat)
 
 
@@ -44,6 +46,7 @@ class QueryReading:
     names_graphs: bool = False  # FROM or FROM NAMED: the query chooses its own dataset
     unclear: str | None = None
     problem: SparqlLexError | None = None
+    depth: int = 0  # the deepest nesting of brackets, braces and parentheses
 
     @property
     def empty(self) -> bool:
@@ -73,11 +76,8 @@ def _read(text: str, base: str | None) -> QueryReading:
         unclear = "an earlier < may be the operator, not an IRI" if problem.follows_ambiguity() else None
         return QueryReading(tokens=(), problem=problem, unclear=unclear)
     prologue_end, prefixes, base = _prologue(tokens, base)
-    service = next((t for t in tokens if _may_call_out(t)), None)
-    reading = QueryReading(tokens=tokens, service=service)
-    ambiguous = next((t for t in tokens if t.ambiguous), None)
-    if ambiguous is not None:
-        return _with(reading, unclear=f"{ambiguous.text} at line {ambiguous.line} may be an IRI or the operator <")
+    reading = QueryReading(tokens=tokens, service=next((t for t in tokens if _may_call_out(t)), None),
+                           depth=_deepest(tokens), unclear=_read_otherwise(text, tokens, prefixes, base))
     if prologue_end == len(tokens):
         return reading
     # No query may hold an update's keywords; after a `;` they would start a second operation of an update.
@@ -90,9 +90,27 @@ def _read(text: str, base: str | None) -> QueryReading:
     try:
         named, default, names_graphs = _dataset_clauses(tokens, prefixes, base)
     except _Unclear as unclear:
-        return _with(reading, form=_FORMS[opening.keyword], unclear=str(unclear), names_graphs=True)
+        return _with(reading, form=_FORMS[opening.keyword], unclear=reading.unclear or str(unclear),
+                     names_graphs=True)
     return _with(reading, form=_FORMS[opening.keyword], from_graphs=default, from_named_graphs=named,
                  names_graphs=names_graphs, problem=_unknown_prefix(tokens, prefixes) or _unbalanced(text, tokens))
+
+
+def _read_otherwise(text: str, tokens: Sequence[Token], prefixes: Mapping[str, str], base: str | None) -> str | None:
+    """Why Oxigraph might read the text as other tokens than these, where that could matter; None when not.
+
+    It matters only when the letters of SERVICE stand somewhere: reading the rest otherwise changes no
+    outcome the endpoint must guard (FROM only selects graphs, and Oxigraph parses no update as a query).
+    """
+    if not _MENTIONS_SERVICE.search(text):
+        return None
+    ambiguous = next((t for t in tokens if t.ambiguous), None)
+    if ambiguous is not None:
+        return f"{ambiguous.text} at line {ambiguous.line} may be an IRI or the operator <"
+    rejected = _iri_oxigraph_rejects(tokens, prefixes, base)
+    if rejected is not None:
+        return f"{rejected.text} at line {rejected.line} is no valid IRI, and Oxigraph would read its text another way"
+    return None
 
 
 def where_clause_start(text: str) -> int:
@@ -144,7 +162,45 @@ def _may_call_out(token: Token) -> bool:
         return _CALLS_OUT in token.keyword
     if token.kind == "pname":
         return _CALLS_OUT in token.text.partition(":")[0].upper()
+    if token.kind == "bnode":  # `_:a.b.SERVICE`: a label whose dots another reader might stop at
+        return _CALLS_OUT in token.text.upper()
     return False
+
+
+def _deepest(tokens: Sequence[Token]) -> int:
+    depth = deepest = 0
+    for token in tokens:
+        if token.kind == "punct" and token.text in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.kind == "punct" and token.text in _CLOSERS:
+            depth -= 1
+    return deepest
+
+
+def _iri_oxigraph_rejects(tokens: Sequence[Token], prefixes: Mapping[str, str], base: str | None) -> Token | None:
+    """The first IRI or prefixed name whose IRI Oxigraph would refuse, so that it would read the text otherwise.
+
+    Oxigraph checks each IRI as it parses and, when one fails, tries to read its text as other tokens: `p:SERVICE`
+    with `p:` bound to `http://h:` becomes `p:` and the keyword SERVICE. Its own IRI check decides here.
+    """
+    import pyoxigraph
+
+    for at, token in enumerate(tokens):
+        if token.kind == "iri":
+            iri = _resolve(token.value(), base)
+        elif token.kind == "pname" and not (at > 0 and tokens[at - 1].keyword == "PREFIX"):
+            prefix, _, local = token.text.partition(":")
+            if prefix not in prefixes:
+                continue  # an unknown prefix is reported as such
+            iri = prefixes[prefix] + _unescape_local(local)
+        else:
+            continue
+        try:
+            pyoxigraph.NamedNode(iri)
+        except ValueError:
+            return token
+    return None
 
 
 def _prologue(tokens: Sequence[Token], base: str | None) -> tuple[int, dict[str, str], str | None]:
@@ -201,7 +257,10 @@ def _iri_of(token: Token, prefixes: Mapping[str, str], base: str | None) -> str:
 
 
 def _resolve(iri: str, base: str | None) -> str:
-    return urljoin(base, iri) if base else iri
+    try:
+        return urljoin(base, iri) if base else iri
+    except ValueError:  # e.g. a bracket that is no IPv6 address: the IRI stays as written, for the engine to refuse
+        return iri
 
 
 def _unescape_local(local: str) -> str:

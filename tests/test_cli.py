@@ -53,6 +53,23 @@ def test_validate_exits_2_on_invalid_turtle_naming_file_and_line(capsys: pytest.
     assert "Traceback" not in err
 
 
+LONG_FILE = next(p for p in resources.data_files() if p.name == "region-hovedstaden-opfoelgning-kraeftplan.ttl")
+LONG_FILE_LINES = LONG_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+@pytest.mark.parametrize("line", [23, 202, 653, len(LONG_FILE_LINES), len(LONG_FILE_LINES) + 1])
+def test_validate_names_the_line_where_invalid_turtle_was_written_in_a_long_file(
+    line: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A tester's broken line 653 was reported on line 695: rdflib's own line count drifts through the file.
+    path = tmp_path / LONG_FILE.name
+    text = [*LONG_FILE_LINES[:line - 1], "this is not turtle .\n", *LONG_FILE_LINES[line - 1:]]
+    path.write_text("".join(text), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: line {line}, column 1: invalid RDF syntax at 'this is not turtle .'" in err
+
+
 def test_build_writes_the_inferred_dataset_with_its_named_graphs(tmp_path: Path) -> None:
     output = tmp_path / "out" / "kraeftgraf.trig"
     assert main(["build", "--output", str(output), *REFERENCE]) == 0

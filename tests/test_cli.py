@@ -1,6 +1,7 @@
 """The command line: exit 0 all good, 1 data does not conform, 2 could not run."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -84,10 +85,40 @@ def test_build_refuses_to_write_anything_when_validation_fails(
 ) -> None:
     output = tmp_path / "kraeftgraf.trig"
     output.write_text("previous build\n")
-    assert main(["build", "--output", str(output), *REFERENCE, BROKEN]) == 2
+    assert main(["build", "--output", str(output), *REFERENCE, BROKEN]) == 1
     assert output.read_text() == "previous build\n"
     assert not list(tmp_path.glob("*.partial"))
     assert "nothing was written" in capsys.readouterr().err
+
+
+def _kraeftgraf(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed command, run in `cwd` with its build cache there too; a minute at most."""
+    command = [str(Path(sys.executable).with_name("kraeftgraf")), *args]
+    env = {**os.environ, "KRAEFTGRAF_CACHE_DIR": str(cwd / "cache")}
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def _names_the_violation(output: str) -> bool:
+    return f"{BROKEN}: Violation: id:test-initiative kg:hasEvidence\n    The fact has no evidence" in output
+
+
+def test_build_of_data_that_violates_a_shape_prints_the_violations_exits_1_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    done = _kraeftgraf("build", "--output", "tmp/x.trig", "--store", "tmp/store", *REFERENCE, BROKEN, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert _names_the_violation(done.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_of_data_that_violates_a_shape_prints_the_violations_and_exits_1_before_it_listens(
+    tmp_path: Path,
+) -> None:
+    done = _kraeftgraf("serve", "--port", "0", *REFERENCE, BROKEN, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert _names_the_violation(done.stderr)
+    assert "serving http" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_stats_counts_recommendations_per_source_document(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from ..errors import KraeftgrafError
+from ..errors import KraeftgrafError, ValidationFailedError
 from ..version import __version__
 from . import queries as cli_queries
 from . import serve as cli_serve
@@ -24,6 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         command: Command = args.command
         return command(args)
+    except ValidationFailedError as exc:  # build, serve, publish: the same report as `validate`, and its exit code
+        print(f"kraeftgraf: {exc}", file=sys.stderr)
+        return EXIT_NONCONFORMING
     except KraeftgrafError as exc:
         print(f"kraeftgraf: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -96,10 +99,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for result in report.results:
-            where = result.source_file or "(no file)"
-            focus = result.owner if result.owner == result.focus_node else f"{result.owner} > {result.focus_node}"
-            value = f" value={result.value}" if result.value and result.value != result.focus_node else ""
-            print(f"{where}: {result.severity}: {focus} {result.path}{value}\n    {result.message(args.lang)}")
+            print(result.describe(args.lang))
         verdict = "conforms" if report.conforms else f"does NOT conform ({len(report.violations)} violations)"
         print(f"kraeftgraf validate: the data {verdict}.")
     return EXIT_OK if report.conforms else EXIT_NONCONFORMING

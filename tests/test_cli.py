@@ -11,6 +11,8 @@ from rdflib import Dataset
 
 from kraeftgraf import resources
 from kraeftgraf.cli.main import main
+from kraeftgraf.engines.disk_store import store_version, write_store
+from kraeftgraf.graph.build_cache import content_version
 from kraeftgraf.namespaces import ID
 
 from .conftest import TESTS
@@ -119,6 +121,57 @@ def test_serve_of_data_that_violates_a_shape_prints_the_violations_and_exits_1_b
     assert _names_the_violation(done.stderr)
     assert "serving http" not in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_build_with_only_a_store_writes_the_store_and_no_trig_file(tmp_path: Path) -> None:
+    done = _kraeftgraf("build", "--store", "tmp/store", *REFERENCE, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "dist").exists()
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")] == ["tmp/store"]
+    assert store_version(tmp_path / "tmp" / "store")
+
+
+@pytest.mark.parametrize(("options", "written"), [
+    ([], ["dist/kraeftgraf.trig"]),
+    (["--output", "out/x.trig"], ["out/x.trig"]),
+    (["--store", "out/store"], ["out/store"]),
+    (["--output", "out/x.trig", "--store", "out/store"], ["out/store", "out/x.trig"]),
+], ids=["default", "output", "store", "both"])
+def test_build_writes_what_was_asked_and_nothing_else(
+    options: list[str], written: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", *options, *REFERENCE]) == 0
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")) == written
+
+
+@pytest.mark.parametrize("option", ["--output", "--store"])
+def test_a_build_that_fails_while_writing_leaves_what_was_there_and_no_partial_file(
+    option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    previous = tmp_path / "previous.ttl"
+    previous.write_text("<urn:a> <urn:p> <urn:b> .\n", encoding="utf-8")
+    target = tmp_path / "out" / "target"
+    if option == "--output":
+        target.parent.mkdir()
+        target.write_text("previous build\n", encoding="utf-8")
+    else:
+        write_store([previous], target)
+
+    def run_out_of_space(self: Dataset, destination: Path, **_: object) -> None:
+        Path(destination).write_text("half a file", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Dataset, "serialize", run_out_of_space)
+    with pytest.raises(OSError, match="No space left"):
+        main(["build", option, str(target), *REFERENCE])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "previous.ttl"]
+    assert [p.name for p in target.parent.iterdir()] == ["target"]
+    if option == "--output":
+        assert target.read_text(encoding="utf-8") == "previous build\n"
+    else:
+        assert store_version(target) == content_version([previous])
 
 
 def test_stats_counts_recommendations_per_source_document(capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--lang", choices=["en", "da"], default="en", help="language of the messages")
     validate.set_defaults(command=_validate)
 
-    build = commands.add_parser("build", help="write the validated, inferred dataset to one TriG file")
+    build = commands.add_parser("build", help="write the validated, inferred dataset to a TriG file or a store")
     _add_data_paths(build)
     build.add_argument("--output", type=Path, metavar="FILE",
                        help=f"the TriG file to write (default: {DEFAULT_OUTPUT}, but none when only --store is given)")

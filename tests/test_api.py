@@ -26,9 +26,12 @@ def test_open_builds_the_embedded_data_and_answers_a_saved_query() -> None:
     assert len(kg.saved_queries()) == len(kg.queries) >= 25
 
 
-def test_open_refuses_data_that_does_not_conform_to_the_shapes() -> None:
-    with pytest.raises(ValidationFailedError):
-        kraeftgraf.open([TESTS / "broken" / "label-no-danish-label.ttl"])
+def test_open_refuses_data_that_does_not_conform_to_the_shapes_saying_where_and_why() -> None:
+    path = TESTS / "broken" / "label-no-danish-label.ttl"
+    with pytest.raises(ValidationFailedError) as raised:
+        kraeftgraf.open([path])
+    assert f"{path}: Violation: " in str(raised.value)
+    assert raised.value.violations >= 1
 
 
 def test_rows_hold_plain_python_values_and_every_variable(knowledge_graph: KnowledgeGraph) -> None:

@@ -1,6 +1,7 @@
 """The command line: exit 0 all good, 1 data does not conform, 2 could not run."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ from rdflib import Dataset
 
 from kraeftgraf import resources
 from kraeftgraf.cli.main import main
+from kraeftgraf.engines.disk_store import store_version, write_store
+from kraeftgraf.graph.build_cache import content_version
 from kraeftgraf.namespaces import ID
 
 from .conftest import TESTS
@@ -53,6 +56,23 @@ def test_validate_exits_2_on_invalid_turtle_naming_file_and_line(capsys: pytest.
     assert "Traceback" not in err
 
 
+LONG_FILE = next(p for p in resources.data_files() if p.name == "region-hovedstaden-opfoelgning-kraeftplan.ttl")
+LONG_FILE_LINES = LONG_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+@pytest.mark.parametrize("line", [23, 202, 653, len(LONG_FILE_LINES), len(LONG_FILE_LINES) + 1])
+def test_validate_names_the_line_where_invalid_turtle_was_written_in_a_long_file(
+    line: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A tester's broken line 653 was reported on line 695: rdflib's own line count drifts through the file.
+    path = tmp_path / LONG_FILE.name
+    text = [*LONG_FILE_LINES[:line - 1], "this is not turtle .\n", *LONG_FILE_LINES[line - 1:]]
+    path.write_text("".join(text), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: line {line}, column 1: invalid RDF syntax at 'this is not turtle .'" in err
+
+
 def test_build_writes_the_inferred_dataset_with_its_named_graphs(tmp_path: Path) -> None:
     output = tmp_path / "out" / "kraeftgraf.trig"
     assert main(["build", "--output", str(output), *REFERENCE]) == 0
@@ -67,10 +87,91 @@ def test_build_refuses_to_write_anything_when_validation_fails(
 ) -> None:
     output = tmp_path / "kraeftgraf.trig"
     output.write_text("previous build\n")
-    assert main(["build", "--output", str(output), *REFERENCE, BROKEN]) == 2
+    assert main(["build", "--output", str(output), *REFERENCE, BROKEN]) == 1
     assert output.read_text() == "previous build\n"
     assert not list(tmp_path.glob("*.partial"))
     assert "nothing was written" in capsys.readouterr().err
+
+
+def _kraeftgraf(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed command, run in `cwd` with its build cache there too; a minute at most."""
+    command = [str(Path(sys.executable).with_name("kraeftgraf")), *args]
+    env = {**os.environ, "KRAEFTGRAF_CACHE_DIR": str(cwd / "cache")}
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def _names_the_violation(output: str) -> bool:
+    return f"{BROKEN}: Violation: id:test-initiative kg:hasEvidence\n    The fact has no evidence" in output
+
+
+def test_build_of_data_that_violates_a_shape_prints_the_violations_exits_1_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    done = _kraeftgraf("build", "--output", "tmp/x.trig", "--store", "tmp/store", *REFERENCE, BROKEN, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert _names_the_violation(done.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_of_data_that_violates_a_shape_prints_the_violations_and_exits_1_before_it_listens(
+    tmp_path: Path,
+) -> None:
+    done = _kraeftgraf("serve", "--port", "0", *REFERENCE, BROKEN, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert _names_the_violation(done.stderr)
+    assert "serving http" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_with_only_a_store_writes_the_store_and_no_trig_file(tmp_path: Path) -> None:
+    done = _kraeftgraf("build", "--store", "tmp/store", *REFERENCE, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "dist").exists()
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")] == ["tmp/store"]
+    assert store_version(tmp_path / "tmp" / "store")
+
+
+@pytest.mark.parametrize(("options", "written"), [
+    ([], ["dist/kraeftgraf.trig"]),
+    (["--output", "out/x.trig"], ["out/x.trig"]),
+    (["--store", "out/store"], ["out/store"]),
+    (["--output", "out/x.trig", "--store", "out/store"], ["out/store", "out/x.trig"]),
+], ids=["default", "output", "store", "both"])
+def test_build_writes_what_was_asked_and_nothing_else(
+    options: list[str], written: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", *options, *REFERENCE]) == 0
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")) == written
+
+
+@pytest.mark.parametrize("option", ["--output", "--store"])
+def test_a_build_that_fails_while_writing_leaves_what_was_there_and_no_partial_file(
+    option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    previous = tmp_path / "previous.ttl"
+    previous.write_text("<urn:a> <urn:p> <urn:b> .\n", encoding="utf-8")
+    target = tmp_path / "out" / "target"
+    if option == "--output":
+        target.parent.mkdir()
+        target.write_text("previous build\n", encoding="utf-8")
+    else:
+        write_store([previous], target)
+
+    def run_out_of_space(self: Dataset, destination: Path, **_: object) -> None:
+        Path(destination).write_text("half a file", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Dataset, "serialize", run_out_of_space)
+    with pytest.raises(OSError, match="No space left"):
+        main(["build", option, str(target), *REFERENCE])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "previous.ttl"]
+    assert [p.name for p in target.parent.iterdir()] == ["target"]
+    if option == "--output":
+        assert target.read_text(encoding="utf-8") == "previous build\n"
+    else:
+        assert store_version(target) == content_version([previous])
 
 
 def test_stats_counts_recommendations_per_source_document(capsys: pytest.CaptureFixture[str]) -> None:

@@ -243,9 +243,11 @@ def _serve_exit(arguments: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_serve_refuses_data_that_does_not_conform_to_the_shapes() -> None:
-    done = _serve_exit([str(ENDPOINT_DATA / "nonconforming.ttl")])
-    assert done.returncode == 2
+    path = ENDPOINT_DATA / "nonconforming.ttl"
+    done = _serve_exit([str(path)])
+    assert done.returncode == 1
     assert "does not conform to the shapes" in done.stderr
+    assert f"{path}: Violation: id:recommendation-test-without-evidence kg:hasEvidence" in done.stderr
     assert "serving http" not in done.stderr
 
 

@@ -42,6 +42,28 @@ def test_invalid_turtle_is_reported_with_the_file_name_and_line() -> None:
     assert "kraeftgraf validate" in message
 
 
+def test_invalid_turtle_after_literals_on_later_lines_is_reported_at_its_own_line(tmp_path: Path) -> None:
+    # rdflib counts the line break before a literal object twice: it reported this error on line 10.
+    path = tmp_path / "data.ttl"
+    path.write_text('@prefix : <urn:x:> .\n'
+                    ':a :label "en"@da ,\n'
+                    '    "to"@da ;\n'
+                    '  :note\n'
+                    '    "tre" .\n'
+                    '\n'
+                    ':b :label "fire"@da ,\n'
+                    '    :c ! .\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"data\.ttl: line 8, column 8: invalid RDF syntax at '! \.'"):
+        load_dataset([path])
+
+
+def test_turtle_that_ends_in_the_middle_of_a_statement_is_reported_at_its_last_line(tmp_path: Path) -> None:
+    path = tmp_path / "data.ttl"
+    path.write_text('<urn:a> <urn:p> "en" ,\n    "to"\n\n\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"data\.ttl: line 2, column 9: invalid RDF syntax: EOF"):
+        load_dataset([path])
+
+
 def test_unknown_file_type_names_the_accepted_ones(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_text("a,b\n")

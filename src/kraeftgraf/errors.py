@@ -31,12 +31,13 @@ class SourcesDirectoryError(KraeftgrafError):
 class ValidationFailedError(KraeftgrafError):
     """The dataset does not conform to the shapes, so it is not built, published or served."""
 
-    def __init__(self, violations: int) -> None:
+    def __init__(self, violations: int, report: str) -> None:
         super().__init__(
-            f"The data does not conform to the shapes ({violations} violations); nothing was written. "
-            "Run `kraeftgraf validate` for the report."
+            f"The data does not conform to the shapes ({violations} violations), so nothing was written, published "
+            f"or served:\n{report}\nFix the data where it says, then check it with `kraeftgraf validate`."
         )
         self.violations = violations
+        self.report = report
 
 
 class UnknownQueryError(KraeftgrafError):

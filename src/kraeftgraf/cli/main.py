@@ -3,16 +3,22 @@
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import KraeftgrafError
+from ..errors import KraeftgrafError, ValidationFailedError
 from ..version import __version__
 from . import queries as cli_queries
 from . import serve as cli_serve
 
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+DEFAULT_OUTPUT = Path("dist/kraeftgraf.trig")  # what `build` writes when asked for neither --output nor --store
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -24,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         command: Command = args.command
         return command(args)
+    except ValidationFailedError as exc:  # build, serve, publish: the same report as `validate`, and its exit code
+        print(f"kraeftgraf: {exc}", file=sys.stderr)
+        return EXIT_NONCONFORMING
     except KraeftgrafError as exc:
         print(f"kraeftgraf: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -43,11 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--lang", choices=["en", "da"], default="en", help="language of the messages")
     validate.set_defaults(command=_validate)
 
-    build = commands.add_parser("build", help="write the validated, inferred dataset to one TriG file")
+    build = commands.add_parser("build", help="write the validated, inferred dataset to a TriG file or a store")
     _add_data_paths(build)
-    build.add_argument("--output", type=Path, default=Path("dist/kraeftgraf.trig"))
+    build.add_argument("--output", type=Path, metavar="FILE",
+                       help=f"the TriG file to write (default: {DEFAULT_OUTPUT}, but none when only --store is given)")
     build.add_argument("--store", type=Path, metavar="DIR",
-                       help="also write it into an on-disk Oxigraph store for `kraeftgraf serve --store DIR`")
+                       help="write it into an on-disk Oxigraph store for `kraeftgraf serve --store DIR` (and into "
+                            "the --output file only when that is given too)")
     build.set_defaults(command=_build)
 
     load = commands.add_parser("load", help="load RDF files as they are into an on-disk store for `serve --store`")
@@ -96,10 +107,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for result in report.results:
-            where = result.source_file or "(no file)"
-            focus = result.owner if result.owner == result.focus_node else f"{result.owner} > {result.focus_node}"
-            value = f" value={result.value}" if result.value and result.value != result.focus_node else ""
-            print(f"{where}: {result.severity}: {focus} {result.path}{value}\n    {result.message(args.lang)}")
+            print(result.describe(args.lang))
         verdict = "conforms" if report.conforms else f"does NOT conform ({len(report.violations)} violations)"
         print(f"kraeftgraf validate: the data {verdict}.")
     return EXIT_OK if report.conforms else EXIT_NONCONFORMING
@@ -109,17 +117,40 @@ def _build(args: argparse.Namespace) -> int:
     from ..graph.pipeline import build
 
     built = build(_data_paths(args)).require_valid()
-    output: Path = args.output
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target, then rename: a failed write never leaves half a file.
-    partial = output.with_name(output.name + ".partial")
-    built.dataset.serialize(destination=partial, format="trig")
-    partial.replace(output)
-    quads = sum(1 for _ in built.dataset.quads((None, None, None, None)))  # len() counts the union's triples
-    print(f"kraeftgraf build: wrote {quads} quads to {output}")
+    output: Path | None = args.output
+    if output is None and args.store is None:
+        output = DEFAULT_OUTPUT
+    if output is not None:
+        _write_trig(built.dataset, output)
+        quads = sum(1 for _ in built.dataset.quads((None, None, None, None)))  # len() counts the union's triples
+        print(f"kraeftgraf build: wrote {quads} quads to {output}")
     if args.store is not None:
-        _write_store([output], args.store, "build")
+        _build_store(built.dataset, args.store, written=output)
     return EXIT_OK
+
+
+def _build_store(dataset: "Dataset", location: Path, *, written: Path | None) -> None:
+    """The store, loaded from the TriG file just written or, with none asked for, from one beside the store."""
+    if written is not None:
+        _write_store([written], location, "build")
+        return
+    location.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{location.name}.", dir=location.parent) as folder:
+        trig = Path(folder) / DEFAULT_OUTPUT.name  # the same name, so the same store version as with --output
+        dataset.serialize(destination=trig, format="trig")
+        _write_store([trig], location, "build")
+
+
+def _write_trig(dataset: "Dataset", output: Path) -> None:
+    """Write beside the target, then rename: a failed write never leaves half a file, nor a partial one."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    try:
+        dataset.serialize(destination=partial, format="trig")
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
 
 
 def _load(args: argparse.Namespace) -> int:

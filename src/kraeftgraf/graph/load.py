@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -60,20 +61,50 @@ def parse_into(dataset: Dataset, path: Path) -> None:
     try:
         target.parse(path, format=rdf_format)
     except SyntaxError as exc:  # rdflib's Turtle/TriG errors subclass SyntaxError
-        raise DataFileError(path, _syntax_detail(str(exc))) from exc
+        raise DataFileError(path, _syntax_detail(exc)) from exc
     except (ValueError, UnicodeDecodeError) as exc:  # N-Triples/N-Quads and encoding errors
         raise DataFileError(path, f"cannot parse: {exc}") from exc
 
 
-def _syntax_detail(message: str) -> str:
-    """rdflib's message, reduced to the line number and what went wrong."""
-    line = re.search(r"at line (\d+)", message)
-    reason = re.search(r"Bad syntax \((.*?)\)", message, flags=re.S)
-    parts = []
-    if line:
-        parts.append(f"line {line.group(1)}")
-    parts.append(f"invalid RDF syntax: {reason.group(1) if reason else message.strip()}")
-    return ": ".join(parts)
+@dataclass(frozen=True)
+class _Position:
+    line: int
+    column: int
+    text: str  # the rest of the line from there, shortened
+
+
+def _syntax_detail(exc: SyntaxError) -> str:
+    """rdflib's message, reduced to where in the file it happened and what went wrong."""
+    message = str(exc)
+    reason = getattr(exc, "_why", None)
+    if not isinstance(reason, str):
+        found = re.search(r"Bad syntax \((.*?)\) at \^", message, flags=re.S)
+        reason = found.group(1) if found else message.strip()
+    position = _position(exc)
+    if position is None:
+        line = re.search(r"at line (\d+)", message)
+        return f"line {line.group(1)}: invalid RDF syntax: {reason}" if line else f"invalid RDF syntax: {reason}"
+    at = f" at {position.text!r}" if position.text else ""
+    return f"line {position.line}, column {position.column}: invalid RDF syntax{at}: {reason}"
+
+
+def _position(exc: SyntaxError) -> _Position | None:
+    """Where the error is in the text as written, from the character offset rdflib keeps.
+
+    rdflib's own line count is wrong: its parser counts a newline each time it skips one, and it skips
+    the whitespace before a literal object twice (it tries a resource first, then backs up), so each line
+    break or comment before such a literal moves the line it reports one further down the file.
+    """
+    text, offset = getattr(exc, "_str", None), getattr(exc, "_i", None)
+    if not isinstance(text, bytes) or not isinstance(offset, int):
+        return None
+    decoded = text.decode("utf-8", errors="replace")  # the offset counts characters, not these bytes
+    if not 0 <= offset <= len(decoded):  # -1: the file ended in the middle of a statement
+        offset = len(decoded.rstrip())
+    line_start = decoded.rfind("\n", 0, offset) + 1
+    rest = decoded[offset:].split("\n", 1)[0].strip()
+    return _Position(line=decoded.count("\n", 0, offset) + 1, column=offset - line_start + 1,
+                     text=rest if len(rest) <= 40 else rest[:39] + "…")
 
 
 def load_graph(paths: Iterable[Path]) -> Graph:
@@ -84,5 +115,5 @@ def load_graph(paths: Iterable[Path]) -> Graph:
         try:
             graph.parse(path, format=rdf_format)
         except SyntaxError as exc:
-            raise DataFileError(path, _syntax_detail(str(exc))) from exc
+            raise DataFileError(path, _syntax_detail(exc)) from exc
     return graph

@@ -30,7 +30,8 @@ class BuiltDataset:
     def require_valid(self) -> "BuiltDataset":
         """This dataset, or ValidationFailedError when it does not conform to the shapes."""
         if not self.report.conforms:
-            raise ValidationFailedError(len(self.report.violations))
+            report = "\n".join(result.describe() for result in self.report.results)
+            raise ValidationFailedError(len(self.report.violations), report)
         return self
 
 

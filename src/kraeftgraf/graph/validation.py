@@ -29,6 +29,13 @@ class ValidationResult:
         """The message in the asked language, or any language there is."""
         return self.messages.get(lang) or next(iter(self.messages.values()), "")
 
+    def describe(self, lang: str = "en") -> str:
+        """Two lines, as `kraeftgraf validate` prints them: file, severity, resource, property; then the fix."""
+        where = self.source_file or "(no file)"
+        focus = self.owner if self.owner == self.focus_node else f"{self.owner} > {self.focus_node}"
+        value = f" value={self.value}" if self.value and self.value != self.focus_node else ""
+        return f"{where}: {self.severity}: {focus} {self.path}{value}\n    {self.message(lang)}"
+
 
 @dataclass
 class ValidationReport:

@@ -1,12 +1,15 @@
 """`kraeftgraf serve` as a real process on loopback, queried by real clients: SPARQLWrapper and rdflib's SPARQLStore."""
 
 import http.client
+import os
+import signal
 import socket
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, cast
 from urllib.error import HTTPError
 from xml.dom.minidom import Document, Text
@@ -279,3 +282,18 @@ def test_serve_refuses_a_limit_that_cannot_work() -> None:
     done = _serve_exit(["--data", str(PROTOCOL_DATA), "--timeout", "0"])
     assert done.returncode == 2
     assert "timeout" in done.stderr
+
+
+def test_when_the_process_that_forks_workers_dies_serve_stops_with_an_error_instead_of_shrinking() -> None:
+    with running_server(["--data", str(PROTOCOL_DATA), "--workers", "1", "--fast-workers", "0"]) as served:
+        children = Path(f"/proc/{served.process.pid}/task/{served.process.pid}/children")
+        if not children.exists():
+            pytest.skip("this kernel does not list a process's children in /proc (CONFIG_PROC_CHILDREN)")
+        [zygote] = [int(pid) for pid in children.read_text().split()]
+        os.kill(zygote, signal.SIGKILL)
+        time.sleep(0.3)
+        response = httpx.get(f"{served.url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30)
+        assert response.status_code == 503 and "restart" in response.text
+        assert served.process.wait(timeout=30) == 2  # it stops on its own, so that a supervisor restarts it
+        assert "the process that starts query workers died" in served.log_text()
+        assert not Path(f"/proc/{zygote}").exists()  # reaped: no zombie

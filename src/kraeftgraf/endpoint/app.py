@@ -23,6 +23,8 @@ from ..pages.ontology import render_ontology
 from ..queries.formats import FORMATS
 from ..version import __version__
 from .cache import matches
+from .docs import DOCS_ASSETS, add_docs_routes
+from .headers import BASIC_HEADERS, SecurityHeaders
 from .jobs import EntityJob, SparqlJob
 from .problems import HttpProblem, problem_for
 from .protocol import GRAPH_OFFERS, media_type, negotiate, read_query_request, service_description
@@ -60,18 +62,22 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
         if owned:
             served.close()
 
-    app = FastAPIOffline(title="kraeftgraf", version=__version__, description=_DESCRIPTION, lifespan=lifespan)
+    # fastapi-offline mounts the docs' files; the docs pages are ours, each with the policy that lets it run.
+    app = FastAPIOffline(docs_url=None, redoc_url=None, static_url=DOCS_ASSETS, title="kraeftgraf",
+                         version=__version__, description=_DESCRIPTION, lifespan=lifespan)
     app.state.service = served
     _add_error_handlers(app)
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, limit=served.settings.max_body)
-    if served.settings.cors_origins:  # added last, so outermost: even a 413 carries the CORS headers
+    if served.settings.cors_origins:  # outside the limits: even a 413 carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(served.settings.cors_origins),
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"], max_age=600)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: every response the middleware sees has them
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_sparql_route(app, served)
     add_saved_query_routes(app, served, _run_job)
     _add_page_routes(app, served)
+    add_docs_routes(app)
     return app
 
 
@@ -235,6 +241,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         detail = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors)
         return _problem_response(request, HttpProblem(400, f"Bad request parameters: {detail or exc}"))
 
+    async def internal(request: Request, exc: Exception) -> Response:
+        return PlainTextResponse("Internal Server Error\n", status_code=500, headers=dict(BASIC_HEADERS))
+
     async def http(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
         headers = dict(exc.headers or {}) if isinstance(exc, StarletteHTTPException) else {}
@@ -252,6 +261,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HttpProblem, problem)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http)
+    # Starlette answers an unexpected exception outside every middleware (and logs it): the headers go on here.
+    app.add_exception_handler(Exception, internal)
 
 
 def _allowed_methods(request: Request) -> list[str]:

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,6 +32,7 @@ from .protocol import GRAPH_OFFERS, media_type, negotiate, read_query_request, s
 from .saved_routes import add_saved_query_routes
 from .service import EndpointService, start_built
 from .settings import LOCAL_BASE_URL, listening_at, settings_from
+from .slow_clients import BodyDeadline
 from .workers import Answer, Job
 
 _FORMAT_PARAMETER = {"html": "text/html", "turtle": "text/turtle", "jsonld": "application/ld+json",
@@ -69,6 +71,7 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
     _add_error_handlers(app)
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, limit=served.settings.max_body)
+    app.add_middleware(BodyDeadline, seconds=served.settings.body_timeout)  # outside BodyLimit: its 413 closes too
     if served.settings.cors_origins:  # outside the limits: even a 413 carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(served.settings.cors_origins),
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"], max_age=600)
@@ -241,6 +244,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         detail = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors)
         return _problem_response(request, HttpProblem(400, f"Bad request parameters: {detail or exc}"))
 
+    async def gone(request: Request, exc: Exception) -> Response:
+        # Nobody reads this answer; handling the exception keeps a client's hang-up out of the log as a traceback.
+        return _problem_response(request, HttpProblem(400, "The client closed the connection before sending the "
+                                                           "whole request body."))
+
     async def internal(request: Request, exc: Exception) -> Response:
         return PlainTextResponse("Internal Server Error\n", status_code=500, headers=dict(BASIC_HEADERS))
 
@@ -261,6 +269,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HttpProblem, problem)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http)
+    app.add_exception_handler(ClientDisconnect, gone)
     # Starlette answers an unexpected exception outside every middleware (and logs it): the headers go on here.
     app.add_exception_handler(Exception, internal)
 

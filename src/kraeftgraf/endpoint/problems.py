@@ -11,6 +11,7 @@ from ..errors import (
     ProtocolError,
     QueryRefusedError,
     QueryTimeoutError,
+    RequestTimeoutError,
     RequestTooLargeError,
     ResourceNotFoundError,
     ResultTooLargeError,
@@ -29,6 +30,7 @@ _STATUS: dict[type[KraeftgrafError], int] = {
     UnknownQueryError: 404,
     ResourceNotFoundError: 404,
     NotAcceptableError: 406,
+    RequestTimeoutError: 408,  # answered with Connection: close (BodyDeadline): the rest of the body is not read
     RequestTooLargeError: 413,
     # The query is well formed but its answer is more than the endpoint gives: retrying as is will not help.
     ResultTooLargeError: 422,

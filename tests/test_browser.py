@@ -41,12 +41,20 @@ def browser() -> Iterator["Browser"]:
 
 
 @pytest.fixture
-def page(browser: "Browser", embedded_server: RunningServer) -> Iterator["Page"]:
-    """A fresh tab that may reach only the server: a request anywhere else fails the test."""
+def csp_violations() -> list[str]:
+    """What the browser blocked under the pages' Content-Security-Policy, as it said so on the console."""
+    return []
+
+
+@pytest.fixture
+def page(browser: "Browser", embedded_server: RunningServer, csp_violations: list[str]) -> Iterator["Page"]:
+    """A fresh tab that may reach only the server: a request anywhere else, or a policy violation, fails the test."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     tab = context.new_page()
     elsewhere: list[str] = []
     errors: list[str] = []
+    tab.on("console", lambda message: csp_violations.append(message.text)
+           if "Content Security Policy" in message.text else None)
 
     def only_the_server(route: Any) -> None:
         if route.request.url.startswith(embedded_server.url):
@@ -61,6 +69,7 @@ def page(browser: "Browser", embedded_server: RunningServer) -> Iterator["Page"]
     context.close()
     assert elsewhere == [], f"the page asked for resources outside the server: {elsewhere}"
     assert errors == [], f"the page raised JavaScript errors: {errors}"
+    assert csp_violations == [], f"the Content-Security-Policy blocked parts of the page: {csp_violations}"
 
 
 def open_query(page: "Page", server: RunningServer, name: str) -> None:
@@ -149,3 +158,29 @@ def test_results_download_as_csv_and_json(page: "Page", embedded_server: Running
     with open(json_download.value.path(), encoding="utf-8") as downloaded:
         results = json.load(downloaded)
     assert results["head"]["vars"][0] == "item" and len(results["results"]["bindings"]) == shown
+
+
+def test_the_server_rendered_pages_work_under_their_policy(page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/resource/recommendation-hovedstaden-del-2-5")
+    assert page.locator("h1").inner_text().startswith("Anbefaling 5")
+    assert page.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "flex"  # app.css
+    page.goto(f"{embedded_server.url}/ontology")
+    page.wait_for_selector("h1")
+    page.goto(f"{embedded_server.url}/no/such/page")
+    assert "Not found" in page.locator("h1").inner_text()
+
+
+def test_the_api_docs_run_their_one_inline_script_under_their_policy(
+        page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/docs")
+    page.wait_for_selector(".opblock")  # Swagger UI started, by the inline script the policy names by hash
+    assert page.locator(".opblock").count() >= len(load_queries())
+
+
+def test_redoc_runs_under_its_policy_and_stays_offline(
+        page: "Page", embedded_server: RunningServer, csp_violations: list[str]) -> None:
+    page.goto(f"{embedded_server.url}/redoc")
+    page.wait_for_selector("li[data-item-id]")
+    page.wait_for_load_state("networkidle")
+    # ReDoc shows Redocly's logo from a CDN, and hides it when it does not load: the offline page never loads it.
+    csp_violations[:] = [v for v in csp_violations if "https://cdn.redoc.ly/" not in v]

@@ -126,6 +126,15 @@ class RequestTooLargeError(KraeftgrafError):
     """A request body or query text longer than the endpoint accepts."""
 
 
+class RequestTimeoutError(KraeftgrafError):
+    """A request whose head or body took longer to arrive than the endpoint waits: a slow client holds a connection."""
+
+    def __init__(self, part: str, seconds: float, option: str) -> None:
+        super().__init__(f"The {part} took longer than {seconds:g} s to arrive, this endpoint's limit "
+                         f"({option}). Send the whole request at once.")
+        self.seconds = seconds
+
+
 class QueryTimeoutError(KraeftgrafError):
     """A query that ran longer than the endpoint's time limit and was stopped."""
 

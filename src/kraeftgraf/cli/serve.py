@@ -74,6 +74,13 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     serve.add_argument("--recycle-mb", type=int, metavar="MB",
                        help="a worker whose memory grew by this much is replaced after its query; 0 never "
                             f"(default: {defaults.recycle_mb})")
+    serve.add_argument("--header-timeout", type=float, metavar="SECONDS",
+                       help="time a client has to send the request line and headers, from connecting (or, on a "
+                            "kept-alive connection, from the first byte); then 408 and the connection closes "
+                            f"(default: {defaults.header_timeout:g})")
+    serve.add_argument("--body-timeout", type=float, metavar="SECONDS",
+                       help="time a client has to send the request body once the headers are in; then 408 and "
+                            f"the connection closes (default: {defaults.body_timeout:g})")
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], default="info")
     serve.set_defaults(command=_serve)
 
@@ -83,6 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from ..endpoint.app import create_app
     from ..endpoint.service import start_built, start_files, start_remote, start_store
+    from ..endpoint.slow_clients import head_deadline_protocol
     from ..engines.publish import DEFAULT_GRAPH
 
     cors = None if args.cors_origins is None else [o.strip() for o in args.cors_origins.split(",") if o.strip()]
@@ -90,7 +98,8 @@ def _serve(args: argparse.Namespace) -> int:
                              max_body=args.max_body, workers=args.workers, memory_limit_mb=args.memory_limit_mb,
                              cors_origins=cors, cache_mb=args.cache_mb, base_url=args.base_url, queue=args.queue,
                              per_client=args.per_client, fast_workers=args.fast_workers,
-                             fast_lane_seconds=args.fast_lane_seconds, recycle_mb=args.recycle_mb)
+                             fast_lane_seconds=args.fast_lane_seconds, recycle_mb=args.recycle_mb,
+                             header_timeout=args.header_timeout, body_timeout=args.body_timeout)
     if sum(map(bool, (args.data, args.paths, args.backend, args.store))) > 1:
         raise KraeftgrafError("Give curated data as PATH arguments, other RDF files with --data, an on-disk store "
                               "with --store, or a remote endpoint with --backend: one of them.")
@@ -114,6 +123,7 @@ def _serve(args: argparse.Namespace) -> int:
         _say(f"serving {address}/ ({settings.workers} workers, {settings.timeout:g} s per query; see GET /sparql for "
              "every limit)")
         config = uvicorn.Config(create_app(service), log_level=args.log_level,
+                                http=head_deadline_protocol(settings.header_timeout),
                                 h11_max_incomplete_event_size=settings.max_body + _HEADER_ROOM)
         server = uvicorn.Server(config)
         service.pool.on_broken = lambda: setattr(server, "should_exit", True)  # a supervisor restarts us

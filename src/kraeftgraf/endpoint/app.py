@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,12 +25,15 @@ from ..pages.ontology import render_ontology
 from ..queries.formats import FORMATS
 from ..version import __version__
 from .cache import matches
+from .docs import DOCS_ASSETS, add_docs_routes
+from .headers import BASIC_HEADERS, SecurityHeaders
 from .jobs import EntityJob, SparqlJob
 from .problems import HttpProblem, problem_for
 from .protocol import GRAPH_OFFERS, media_type, negotiate, read_query_request, service_description
 from .saved_routes import add_saved_query_routes
 from .service import EndpointService, start_built
 from .settings import LOCAL_BASE_URL, listening_at, settings_from
+from .slow_clients import BodyDeadline
 from .workers import Answer, Job
 
 _FORMAT_PARAMETER = {"html": "text/html", "turtle": "text/turtle", "jsonld": "application/ld+json",
@@ -61,18 +65,23 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
         if owned:
             served.close()
 
-    app = FastAPIOffline(title="kraeftgraf", version=__version__, description=_DESCRIPTION, lifespan=lifespan)
+    # fastapi-offline mounts the docs' files; the docs pages are ours, each with the policy that lets it run.
+    app = FastAPIOffline(docs_url=None, redoc_url=None, static_url=DOCS_ASSETS, title="kraeftgraf",
+                         version=__version__, description=_DESCRIPTION, lifespan=lifespan)
     app.state.service = served
     _add_error_handlers(app)
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, limit=served.settings.max_body)
-    if served.settings.cors_origins:  # added last, so outermost: even a 413 carries the CORS headers
+    app.add_middleware(BodyDeadline, seconds=served.settings.body_timeout)  # outside BodyLimit: its 413 closes too
+    if served.settings.cors_origins:  # outside the limits: even a 413 carries the CORS headers
         app.add_middleware(CORSMiddleware, allow_origins=list(served.settings.cors_origins),
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"], max_age=600)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: every response the middleware sees has them
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_sparql_route(app, served)
     add_saved_query_routes(app, served, _run_job)
     _add_page_routes(app, served)
+    add_docs_routes(app)
     return app
 
 
@@ -237,6 +246,14 @@ def _add_error_handlers(app: FastAPI) -> None:
         detail = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors)
         return _problem_response(request, HttpProblem(400, f"Bad request parameters: {detail or exc}"))
 
+    async def gone(request: Request, exc: Exception) -> Response:
+        # Nobody reads this answer; handling the exception keeps a client's hang-up out of the log as a traceback.
+        return _problem_response(request, HttpProblem(400, "The client closed the connection before sending the "
+                                                           "whole request body."))
+
+    async def internal(request: Request, exc: Exception) -> Response:
+        return PlainTextResponse("Internal Server Error\n", status_code=500, headers=dict(BASIC_HEADERS))
+
     async def http(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
         headers = dict(exc.headers or {}) if isinstance(exc, StarletteHTTPException) else {}
@@ -254,6 +271,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HttpProblem, problem)
     app.add_exception_handler(RequestValidationError, validation)
     app.add_exception_handler(StarletteHTTPException, http)
+    app.add_exception_handler(ClientDisconnect, gone)
+    # Starlette answers an unexpected exception outside every middleware (and logs it): the headers go on here.
+    app.add_exception_handler(Exception, internal)
 
 
 def _allowed_methods(request: Request) -> list[str]:

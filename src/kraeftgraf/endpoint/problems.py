@@ -12,6 +12,7 @@ from ..errors import (
     QueryRefusedError,
     QueryTimeoutError,
     RemoteEndpointError,
+    RequestTimeoutError,
     RequestTooLargeError,
     ResourceNotFoundError,
     ResultTooLargeError,
@@ -30,6 +31,7 @@ _STATUS: dict[type[KraeftgrafError], int] = {
     UnknownQueryError: 404,
     ResourceNotFoundError: 404,
     NotAcceptableError: 406,
+    RequestTimeoutError: 408,  # answered with Connection: close (BodyDeadline): the rest of the body is not read
     RequestTooLargeError: 413,
     # The query is well formed but its answer is more than the endpoint gives: retrying as is will not help.
     ResultTooLargeError: 422,

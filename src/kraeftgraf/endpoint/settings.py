@@ -27,6 +27,9 @@ class EndpointSettings:
     fast_workers: int = 1  # more workers, kept for queries not known to be slow; 0 for none
     fast_lane_seconds: float = 1.0  # a query that took this long once is slow: it never gets a fast worker again
     recycle_mb: int = 256  # a worker whose memory grew by this much is replaced after its query; 0 never
+    # A client that sends its request slowly holds a connection: past these it gets 408 and the connection closes.
+    header_timeout: float = 10.0  # seconds to send the request line and headers, from connecting or the first byte
+    body_timeout: float = 30.0  # seconds to send the request body, once the headers are in
     # The endpoint's public address, e.g. https://kraeftgraf.example.org behind a proxy: the service description
     # names <base_url/sparql> as the endpoint (never the request's Host header). None: the listening address.
     base_url: str | None = None
@@ -40,8 +43,9 @@ class EndpointSettings:
         for name in ("queue", "per_client", "fast_workers", "recycle_mb"):
             if getattr(self, name) < 0:
                 raise SettingError(name, str(getattr(self, name)), "0 or more")
-        if self.fast_lane_seconds <= 0:
-            raise SettingError("fast_lane_seconds", str(self.fast_lane_seconds), "a number of seconds above 0")
+        for name in ("fast_lane_seconds", "header_timeout", "body_timeout"):
+            if getattr(self, name) <= 0:
+                raise SettingError(name, str(getattr(self, name)), "a number of seconds above 0")
         if self.base_url is not None:
             object.__setattr__(self, "base_url", _checked_base_url(self.base_url))
 

@@ -10,6 +10,34 @@ from ..errors import KraeftgrafError
 
 EXIT_OK = 0
 _HEADER_ROOM = 16_384  # bytes of request line and headers allowed beside a query in the URL
+# Each endpoint setting as an option: (field of EndpointSettings, metavar, what it does); the default is added.
+_SETTING_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("timeout", "SECONDS", "time limit per query"),
+    ("max_query_length", "CHARS", "longest query accepted"),
+    ("max_rows", "N", "most rows or triples in one answer"),
+    ("max_body", "BYTES", "largest request body"),
+    ("workers", "N", "queries answered at the same time, one process each"),
+    ("memory_limit_mb", "MB", "memory a query may use beyond the dataset"),
+    ("cors_origins", "ORIGINS", "origins whose web pages may query, separated by commas; * for any, '' for none"),
+    ("cache_mb", "MB", "memory for answers kept for repeated requests, with ETags; 0 keeps none (never with "
+                       "--backend, whose data may change)"),
+    ("base_url", "URL", "the endpoint's public address, e.g. https://kraeftgraf.example.org behind a proxy; the "
+                        "service description names URL/sparql as the endpoint (default: http://HOST:PORT, "
+                        "the address it listens on)"),
+    ("queue", "N", "requests that may wait for a busy worker; more get 503 at once"),
+    ("per_client", "N", "queries one client address may run at once, waiting ones included; more get 429; 0 "
+                        "for no limit, e.g. behind a proxy"),
+    ("fast_workers", "N", "more workers, kept for queries not known to be slow, so that short queries never "
+                          "wait behind long ones; 0 for none"),
+    ("fast_lane_seconds", "SECONDS", "a query that once took this long is slow and never gets a fast worker; one "
+                                     "that takes longer there moves to a general worker"),
+    ("recycle_mb", "MB", "a worker whose memory grew by this much is replaced after its query; 0 never"),
+    ("header_timeout", "SECONDS", "time a client has to send the request line and headers, from connecting (or, "
+                                  "on a kept-alive connection, from the first byte); then 408 and the connection "
+                                  "closes"),
+    ("body_timeout", "SECONDS", "time a client has to send the request body once the headers are in; then 408 and "
+                                "the connection closes"),
+)
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -37,50 +65,13 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
                        help="the named graph `kraeftgraf publish` wrote at the backend (default: the dataset IRI)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
-    serve.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help=f"time limit per query (default: {defaults.timeout:g})")
-    serve.add_argument("--max-query-length", type=int, metavar="CHARS",
-                       help=f"longest query accepted (default: {defaults.max_query_length})")
-    serve.add_argument("--max-rows", type=int, metavar="N",
-                       help=f"most rows or triples in one answer (default: {defaults.max_rows})")
-    serve.add_argument("--max-body", type=int, metavar="BYTES",
-                       help=f"largest request body (default: {defaults.max_body})")
-    serve.add_argument("--workers", type=int, metavar="N",
-                       help=f"queries answered at the same time, one process each (default: {defaults.workers})")
-    serve.add_argument("--memory-limit-mb", type=int, metavar="MB",
-                       help=f"memory a query may use beyond the dataset (default: {defaults.memory_limit_mb})")
-    serve.add_argument("--cors-origins", metavar="ORIGINS",
-                       help="origins whose web pages may query, separated by commas; * for any, '' for none "
-                            f"(default: {','.join(defaults.cors_origins)})")
-    serve.add_argument("--cache-mb", type=int, metavar="MB",
-                       help="memory for answers kept for repeated requests, with ETags; 0 keeps none "
-                            f"(default: {defaults.cache_mb}; never with --backend, whose data may change)")
-    serve.add_argument("--base-url", metavar="URL",
-                       help="the endpoint's public address, e.g. https://kraeftgraf.example.org behind a proxy; the "
-                            "service description names URL/sparql as the endpoint (default: http://HOST:PORT, the "
-                            "address it listens on)")
-    serve.add_argument("--queue", type=int, metavar="N",
-                       help="requests that may wait for a busy worker; more get 503 at once "
-                            f"(default: {defaults.queue})")
-    serve.add_argument("--per-client", type=int, metavar="N",
-                       help="queries one client address may run at once, waiting ones included; more get 429; 0 for "
-                            f"no limit, e.g. behind a proxy (default: {defaults.per_client})")
-    serve.add_argument("--fast-workers", type=int, metavar="N",
-                       help="more workers, kept for queries not known to be slow, so that short queries never wait "
-                            f"behind long ones; 0 for none (default: {defaults.fast_workers})")
-    serve.add_argument("--fast-lane-seconds", type=float, metavar="SECONDS",
-                       help="a query that once took this long is slow and never gets a fast worker; one that takes "
-                            f"longer there moves to a general worker (default: {defaults.fast_lane_seconds:g})")
-    serve.add_argument("--recycle-mb", type=int, metavar="MB",
-                       help="a worker whose memory grew by this much is replaced after its query; 0 never "
-                            f"(default: {defaults.recycle_mb})")
-    serve.add_argument("--header-timeout", type=float, metavar="SECONDS",
-                       help="time a client has to send the request line and headers, from connecting (or, on a "
-                            "kept-alive connection, from the first byte); then 408 and the connection closes "
-                            f"(default: {defaults.header_timeout:g})")
-    serve.add_argument("--body-timeout", type=float, metavar="SECONDS",
-                       help="time a client has to send the request body once the headers are in; then 408 and "
-                            f"the connection closes (default: {defaults.body_timeout:g})")
+    for name, metavar, text in _SETTING_OPTIONS:
+        default = getattr(defaults, name)
+        shown = ",".join(default) if isinstance(default, tuple) else f"{default:g}" if isinstance(default, float) \
+            else default
+        serve.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar=metavar,
+                           type=str if isinstance(default, tuple) or default is None else type(default),
+                           help=text if default is None else f"{text} (default: {shown})")
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], default="info")
     serve.set_defaults(command=_serve)
 
@@ -93,13 +84,10 @@ def _serve(args: argparse.Namespace) -> int:
     from ..endpoint.slow_clients import head_deadline_protocol
     from ..engines.publish import DEFAULT_GRAPH
 
-    cors = None if args.cors_origins is None else [o.strip() for o in args.cors_origins.split(",") if o.strip()]
-    settings = settings_from(timeout=args.timeout, max_query_length=args.max_query_length, max_rows=args.max_rows,
-                             max_body=args.max_body, workers=args.workers, memory_limit_mb=args.memory_limit_mb,
-                             cors_origins=cors, cache_mb=args.cache_mb, base_url=args.base_url, queue=args.queue,
-                             per_client=args.per_client, fast_workers=args.fast_workers,
-                             fast_lane_seconds=args.fast_lane_seconds, recycle_mb=args.recycle_mb,
-                             header_timeout=args.header_timeout, body_timeout=args.body_timeout)
+    options = {name: getattr(args, name) for name, _, _ in _SETTING_OPTIONS}
+    if options["cors_origins"] is not None:
+        options["cors_origins"] = [o.strip() for o in options["cors_origins"].split(",") if o.strip()]
+    settings = settings_from(**options)
     if sum(map(bool, (args.data, args.paths, args.backend, args.store))) > 1:
         raise KraeftgrafError("Give curated data as PATH arguments, other RDF files with --data, an on-disk store "
                               "with --store, or a remote endpoint with --backend: one of them.")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import KraeftgrafError, ValidationFailedError
 from ..version import __version__
+from . import curation as cli_curation
 from . import queries as cli_queries
 from . import serve as cli_serve
 
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.set_defaults(command=_publish)
     cli_queries.add_commands(commands)
     cli_serve.add_commands(commands)
+    cli_curation.add_commands(commands)
     return parser
 
 

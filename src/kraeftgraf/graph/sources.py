@@ -1,6 +1,5 @@
 """Check that every quote in the graph really occurs in its source document's text."""
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +9,10 @@ from rdflib.term import Node
 
 from ..errors import SourcesDirectoryError
 from ..namespaces import KG
+from .source_text import SourceText, normalise
 from .terms import owner_of, shorten
 
-_LINE_END_HYPHEN = re.compile(r"-[ \t]*\r?\n\s*")
-_WHITE_SPACE = re.compile(r"\s+")
+__all__ = ["QuoteFailure", "SourceText", "normalise", "verify_quotes"]
 
 
 @dataclass(frozen=True)
@@ -25,28 +24,6 @@ class QuoteFailure:
     source_file: str
     quote: str
     reason: str
-
-
-def normalise(text: str, *, join: str | None) -> str:
-    """Collapse white space; where `join` is given, join words hyphenated across a line end with it."""
-    joined = _LINE_END_HYPHEN.sub(join, text) if join is not None else text
-    return _WHITE_SPACE.sub(" ", joined).strip()
-
-
-class SourceText:
-    """One document's text in the normal forms a quote may match.
-
-    A hyphen at a line end is either a word split by the layout ("diag-/nostik": joined without it),
-    part of the word ("HPV-/vaccination": joined with it) or a suspended compound ("Udrednings- /og":
-    kept as it is); a quote may use whichever the sentence needs.
-    """
-
-    def __init__(self, text: str) -> None:
-        self._forms = tuple(normalise(text, join=join) for join in ("", "-", None))
-
-    def contains(self, quote: str) -> bool:
-        needle = normalise(quote, join=None)
-        return any(needle in form for form in self._forms)
 
 
 def verify_quotes(graph: Graph, sources: Path) -> list[QuoteFailure]:

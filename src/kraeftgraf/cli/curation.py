@@ -1,4 +1,4 @@
-"""The curator's commands: `find-quote` (a quote ready to paste)."""
+"""The curator's commands: `find-quote` (a quote ready to paste), `lookup` (what is described already)."""
 
 import argparse
 import json
@@ -13,7 +13,7 @@ EXIT_OK, EXIT_NOT_FOUND = 0, 1
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `find-quote` on the `kraeftgraf` command line."""
+    """Register `find-quote` and `lookup` on the `kraeftgraf` command line."""
     find = commands.add_parser("find-quote", help="find the exact passage of a source text to paste into kg:quote")
     find.add_argument("source", type=Path, metavar="SOURCE.txt", help="the document's extracted text")
     find.add_argument("words", nargs="+", metavar="WORDS",
@@ -22,6 +22,15 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     find.add_argument("--candidates", type=int, default=3, metavar="N", help="show at most N passages (default 3)")
     find.add_argument("--format", choices=["text", "json"], default="text")
     find.set_defaults(command=_find_quote)
+
+    lookup = commands.add_parser("lookup", help="find resources already described, by label or IRI")
+    lookup.add_argument("text", metavar="TEXT",
+                        help="words of a label (Danish or English), an IRI, a prefixed name (id:...) or part of one")
+    lookup.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="data files or folders (default: the embedded data/ttl); the ontology is always searched")
+    lookup.add_argument("--limit", type=int, default=10, metavar="N", help="show at most N (default 10; 0: all)")
+    lookup.add_argument("--format", choices=["text", "json"], default="text")
+    lookup.set_defaults(command=_lookup)
 
 
 def _read_source(path: Path) -> str:
@@ -64,4 +73,37 @@ def _find_quote(args: argparse.Namespace) -> int:
     if search.sure and same:
         lines = ", ".join(p.lines for p in same)
         print(f"    (the same words stand at line {lines} too; the quote is the same)")
+    return EXIT_OK
+
+
+def _lookup(args: argparse.Namespace) -> int:
+    from .. import resources
+    from ..graph.lookup import ResourceIndex
+
+    index = ResourceIndex([*resources.ontology_files(), *(args.paths or resources.data_files())])
+    hits = index.lookup(args.text)
+    shown = hits if args.limit <= 0 else hits[:args.limit]
+    if args.format == "json":
+        print(json.dumps([{
+            "iri": hit.resource.iri, "name": hit.resource.name, "match": hit.match,
+            "labels": [asdict(label) for label in hit.resource.labels], "classes": hit.resource.classes,
+            "places": [asdict(place) for place in hit.resource.places],
+        } for hit in shown], ensure_ascii=False, indent=2))
+        return EXIT_OK if hits else EXIT_NOT_FOUND
+    if not hits:
+        print(f"kraeftgraf lookup: nothing described in the data or the ontology is called {args.text!r}. "
+              "Try one distinctive word, or the IRI's slug.", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if hits[0].match == "close":
+        print(f"Nothing is called {args.text!r}; these are spelt close to it:")
+    for hit in shown:
+        resource = hit.resource
+        print(f"{resource.name}  {', '.join(resource.classes) or '(no class)'}")
+        if resource.labels:
+            print("    " + " , ".join(map(str, resource.labels)))
+        for number, place in enumerate(resource.places):
+            role = "described in" if number < len(resource.defined_in) else "facts added in"
+            print(f"    {role} {place}")
+    if len(shown) < len(hits):
+        print(f"... and {len(hits) - len(shown)} more; narrow the words, or show all with --limit 0.")
     return EXIT_OK

@@ -1,6 +1,7 @@
-"""Where in a Turtle file a quote is written: the line a curator opens."""
+"""Where in a Turtle file a resource is described or a quote is written: the line a curator opens."""
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..namespaces import KG
@@ -10,8 +11,20 @@ _STRING = (r'"""(?:[^"\\]|\\.|"(?!""))*"""'
            r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
            r'|"(?:[^"\\\n]|\\.)*"'
            r"|'(?:[^'\\\n]|\\.)*'")
+_FIRST_WORD = re.compile(r"[ \t]*(<[^>\s]*>|[^\s;,]+?)(?=[\s;,]|\.?$)")
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
 _CHARACTER_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A file and the 1-based line in it (None when the line could not be told)."""
+
+    file: str
+    line: int | None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
 def display_path(path: Path) -> str:
@@ -33,6 +46,19 @@ class TurtleText:
     def __init__(self, text: str) -> None:
         self.text = text
         self.prefixes = declared_prefixes(text)
+        self._first_words: dict[str, int] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = _FIRST_WORD.match(line)
+            if match:
+                self._first_words.setdefault(match.group(1), number)
+
+    def subject_line(self, iri: str) -> int | None:
+        """The first line that starts with the IRI, by a prefixed name or in full: where it is described."""
+        forms = [f"<{iri}>"]
+        forms += [f"{name}:{iri[len(namespace):]}" for name, namespace in self.prefixes.items()
+                  if namespace and iri.startswith(namespace)]
+        lines = [self._first_words[form] for form in forms if form in self._first_words]
+        return min(lines) if lines else None
 
     def quote_lines(self) -> list[tuple[int, str]]:
         """Each kg:quote written in the text: the line of the property, and the quote as a string."""

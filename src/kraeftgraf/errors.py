@@ -221,3 +221,11 @@ class SourceTextError(KraeftgrafError):
                          "e.g. ../shared/seeds/002_31b870cea9142a86.txt.")
         self.path = path
 
+
+class OutputExistsError(KraeftgrafError):
+    """A file that a command would create is there already; it is never overwritten."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} exists already, and `kraeftgraf new-document` never overwrites a file. "
+                         f"Give another --output, or move {path} away first.")
+        self.path = path

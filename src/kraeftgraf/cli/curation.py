@@ -1,4 +1,4 @@
-"""The curator's commands: `find-quote` (a quote ready to paste), `lookup` (what is described already)."""
+"""The curator's commands: `new-document` (start a data file), `find-quote` (a quote ready to paste), `lookup`."""
 
 import argparse
 import json
@@ -7,13 +7,23 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from ..errors import KraeftgrafError, SourceTextError
+from ..errors import KraeftgrafError, OutputExistsError, SourceTextError
 
 EXIT_OK, EXIT_NOT_FOUND = 0, 1
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register `find-quote` and `lookup` on the `kraeftgraf` command line."""
+    """Register `new-document`, `find-quote` and `lookup` on the `kraeftgraf` command line."""
+    new = commands.add_parser("new-document", help="start a data file for a source document, with a stub per item")
+    new.add_argument("source", type=Path, metavar="SOURCE.txt", help="the document's extracted text")
+    new.add_argument("--output", type=Path, metavar="FILE",
+                     help="the Turtle file to create, e.g. data/ttl/region-x-kraeftplan-2024.ttl (never overwritten; "
+                          "default: print it)")
+    new.add_argument("--data", type=Path, action="append", metavar="PATH",
+                     help="data file or folder that describes the documents (repeatable; default: the embedded "
+                          "data/ttl)")
+    new.set_defaults(command=_new_document)
+
     find = commands.add_parser("find-quote", help="find the exact passage of a source text to paste into kg:quote")
     find.add_argument("source", type=Path, metavar="SOURCE.txt", help="the document's extracted text")
     find.add_argument("words", nargs="+", metavar="WORDS",
@@ -40,6 +50,37 @@ def _read_source(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SourceTextError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def _new_document(args: argparse.Namespace) -> int:
+    from .. import resources
+    from ..graph.load import load_graph
+    from ..graph.quotes import IndexedText
+    from ..graph.scaffold import find_document, scaffold
+
+    source: Path = args.source
+    text = IndexedText(_read_source(source))
+    output: Path | None = args.output
+    if output is not None and output.exists():
+        raise OutputExistsError(output)
+    data = load_graph(args.data or resources.data_files())
+    document = find_document(data, source.name)
+    content = scaffold(source, text, document)
+    if output is None:
+        sys.stdout.write(content)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with output.open("x", encoding="utf-8") as file:
+                file.write(content)
+        except FileExistsError as exc:  # created between the check above and now
+            raise OutputExistsError(output) from exc
+        stubs = content.count("\n## line ")
+        print(f"kraeftgraf new-document: wrote {output} with {stubs} stubs from {source.name}.", file=sys.stderr)
+    if document is None:
+        print(f"kraeftgraf new-document: no kg:sourceFile in the data names {source.name}; describe the document "
+              "and its plan in data/ttl/reference-documents.ttl (stubs at the top of the file).", file=sys.stderr)
+    return EXIT_OK
 
 
 def _find_quote(args: argparse.Namespace) -> int:

@@ -196,7 +196,7 @@ def test_verify_sources_exits_1_and_lists_a_quote_not_in_its_source(
     """)
     assert main(["verify-sources", "--sources", str(tmp_path), str(data)]) == 1
     out = capsys.readouterr().out
-    assert "doc.txt: id:recommendation-test: quote not found" in out
+    assert f"{data}:4: id:recommendation-test: quote not found in the source text doc.txt" in out
     assert "0 of 1 quotes" in out
 
 

@@ -211,3 +211,21 @@ class RemoteEndpointError(KraeftgrafError):
     def __init__(self, url: str, detail: str) -> None:
         super().__init__(f"{url}: {detail}\nCheck that the endpoint is running and the URL is right.")
         self.url = url
+
+
+class SourceTextError(KraeftgrafError):
+    """A source document's extracted text that cannot be read."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{path}: {detail}. Give the path of the document's extracted text, "
+                         "e.g. ../shared/seeds/002_31b870cea9142a86.txt.")
+        self.path = path
+
+
+class OutputExistsError(KraeftgrafError):
+    """A file that a command would create is there already; it is never overwritten."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} exists already, and `kraeftgraf new-document` never overwrites a file. "
+                         f"Give another --output, or move {path} away first.")
+        self.path = path

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import KraeftgrafError, ValidationFailedError
 from ..version import __version__
+from . import curation as cli_curation
 from . import queries as cli_queries
 from . import serve as cli_serve
 
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.set_defaults(command=_publish)
     cli_queries.add_commands(commands)
     cli_serve.add_commands(commands)
+    cli_curation.add_commands(commands)
     return parser
 
 
@@ -182,19 +184,17 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _verify_sources(args: argparse.Namespace) -> int:
     from .. import resources
-    from ..graph.load import load_graph
-    from ..graph.sources import verify_quotes
-    from ..namespaces import KG
+    from ..graph.sources import verify_files
 
-    graph = load_graph(_data_paths(args) or resources.data_files())
-    failures = verify_quotes(graph, args.sources)
+    checked = verify_files(_data_paths(args) or resources.data_files(), args.sources)
+    failures = checked.failures
     if args.format == "json":
         print(json.dumps([asdict(f) for f in failures], ensure_ascii=False, indent=2))
     else:
         for failure in failures:
-            print(f"{failure.source_file}: {failure.resource}: {failure.reason}\n    {failure.quote!r}")
-        quotes = sum(1 for _ in graph.subject_objects(KG.quote))
-        print(f"kraeftgraf verify-sources: {quotes - len(failures)} of {quotes} quotes found in their source.")
+            print(failure.describe())
+        print(f"kraeftgraf verify-sources: {checked.quotes - len(failures)} of {checked.quotes} quotes found in "
+              "their source.")
     return EXIT_OK if not failures else EXIT_NONCONFORMING
 
 

@@ -86,3 +86,11 @@ def test_a_build_that_fails_validation_is_never_cached(tmp_path: Path) -> None:
     assert not build([*REFERENCE, broken], cache=cache).report.conforms
     assert list(tmp_path.iterdir()) == []
     assert not build([*REFERENCE, broken], cache=cache).report.conforms
+
+
+def test_another_version_of_a_library_that_decides_the_build_changes_the_digest(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    before = program_digest()
+    real = build_cache._version_of
+    monkeypatch.setattr(build_cache, "_version_of", lambda library: "0.0.1" if library == "pyshacl" else real(library))
+    assert program_digest() != before

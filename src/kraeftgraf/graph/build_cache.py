@@ -5,6 +5,7 @@ a changed module under the same version number must build (and validate) again.
 """
 
 import hashlib
+import importlib.metadata
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,13 +22,31 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kraeftgraf"
 
 
+# The libraries whose versions decide what a build holds and whether it validates: the parser, inference and
+# SHACL engines, and the store the dataset-wide SPARQL checks run in.
+_DECIDING_LIBRARIES = ("rdflib", "pyshacl", "owlrl", "pyoxigraph")
+
+
 def program_digest(package: Path = PACKAGE_DIR) -> str:
-    """A digest of the package's Python source files, names and bytes: it changes with any line of the program."""
+    """A digest of the package's Python source files and of the deciding libraries' versions.
+
+    It changes with any line of the program and with an upgrade or downgrade of rdflib, pyshacl, owlrl or
+    pyoxigraph: a build is only as valid as the code that inferred and validated it.
+    """
     digest = hashlib.sha256()
+    for library in _DECIDING_LIBRARIES:
+        digest.update(f"{library} {_version_of(library)}\n".encode())
     for path in sorted(package.rglob("*.py")):
         digest.update(f"{path.relative_to(package).as_posix()}\n".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def _version_of(library: str) -> str:
+    try:
+        return importlib.metadata.version(library)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def content_version(inputs: Sequence[Path]) -> str:

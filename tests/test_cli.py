@@ -15,10 +15,11 @@ from kraeftgraf.engines.disk_store import store_version, write_store
 from kraeftgraf.graph.build_cache import content_version
 from kraeftgraf.namespaces import ID
 
-from .conftest import TESTS
+from .conftest import TESTS, subject_line
 
 REFERENCE = [str(p) for p in resources.data_files() if p.name.startswith("reference-")]
 BROKEN = str(TESTS / "broken" / "provenance-initiative-without-evidence.ttl")
+BROKEN_AT = f"{BROKEN}:{subject_line(Path(BROKEN), 'id:test-initiative')}"  # where the initiative without evidence is
 
 
 def test_validate_exits_0_when_the_data_conforms(capsys: pytest.CaptureFixture[str]) -> None:
@@ -31,7 +32,7 @@ def test_validate_exits_1_and_names_file_thing_and_fix_when_data_does_not_confor
 ) -> None:
     assert main(["validate", *REFERENCE, BROKEN]) == 1
     out = capsys.readouterr().out
-    assert f"{BROKEN}: Violation: id:test-initiative kg:hasEvidence" in out
+    assert f"{BROKEN_AT}: Violation: id:test-initiative kg:hasEvidence" in out
     assert "add kg:hasEvidence" in out
 
 
@@ -101,7 +102,7 @@ def _kraeftgraf(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _names_the_violation(output: str) -> bool:
-    return f"{BROKEN}: Violation: id:test-initiative kg:hasEvidence\n    The fact has no evidence" in output
+    return f"{BROKEN_AT}: Violation: id:test-initiative kg:hasEvidence\n    The fact has no evidence" in output
 
 
 def test_build_of_data_that_violates_a_shape_prints_the_violations_exits_1_and_writes_nothing(

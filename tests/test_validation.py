@@ -82,6 +82,24 @@ def test_broken_data_is_refused_with_the_expected_message_naming_the_file(path: 
     assert [r.message("en") for r in report.violations if not any(a in r.message("en") for a in allowed)] == []
 
 
+def _block_of(path: Path, subject: str) -> range:
+    """The lines of a subject's block in a data file: from its first line to the line before the next subject."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines, 1) if line.startswith(f"{subject} "))
+    end = next((i for i, line in enumerate(lines, 1) if i > start and line[:1] not in ("", " ", "#")),
+               len(lines) + 1)
+    return range(start, end)
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=[p.stem for p in BROKEN])
+def test_every_finding_names_a_line_in_the_block_of_the_resource_at_fault(path: Path) -> None:
+    report = build([*REFERENCE, path]).report
+    assert report.results
+    for result in report.results:
+        assert result.line in _block_of(path, result.owner), result.describe()
+        assert result.describe().startswith(f"{path}:{result.line}: ")
+
+
 def test_every_expect_line_names_exactly_one_shape_message() -> None:
     messages = _english_shape_messages()
     found = {path.name: sorted(m for m in messages if _expected_message(path) in m) for path in BROKEN}

@@ -47,6 +47,33 @@ def test_a_misspelt_iri_is_reported_where_it_is_referred_to_with_the_iri_meant()
     assert result.message().endswith("Did you mean id:hospital-rigshospitalet?")
 
 
+def test_an_unknown_property_is_refused_naming_the_property_meant() -> None:
+    # The tester's case: kg:partnr instead of kg:partner passed.
+    path = TESTS / "broken" / "vocabulary-unknown-property.ttl"
+    report = build([*REFERENCE, path]).report
+    assert not report.conforms
+    [result] = report.results
+    assert (result.source_file, result.line) == (str(path), _lines_with(path, "kg:partnr")[0])
+    assert result.message() == ("kg:partnr is not a property of the ontology (ontology/kraeftgraf.ttl); fix the "
+                                "spelling or use a property defined there. Did you mean kg:partner?")
+
+
+def test_an_unknown_class_is_refused_naming_the_class_meant() -> None:
+    path = TESTS / "broken" / "vocabulary-unknown-class.ttl"
+    [result] = build([*REFERENCE, path]).report.results
+    assert result.severity == "Violation"
+    assert result.message().endswith("Did you mean kg:Recommendation?")
+
+
+def test_a_percentage_given_as_a_fraction_is_a_warning_not_a_failure() -> None:
+    # The tester's case: 0.25 for 25 per cent passed without a word.
+    path = TESTS / "broken" / "warning-percentage-as-fraction.ttl"
+    report = build([*REFERENCE, path]).report
+    assert report.conforms
+    [warning] = report.warnings
+    assert "The percentage is below 1" in warning.message()
+
+
 def test_a_missing_quote_is_told_to_add_one_not_to_shorten_it() -> None:
     path = TESTS / "broken" / "provenance-evidence-without-quote.ttl"
     [result] = build([*REFERENCE, path]).report.results

@@ -23,35 +23,38 @@ BROKEN_AT = f"{BROKEN}:{subject_line(Path(BROKEN), 'id:test-initiative')}"  # wh
 
 
 def test_validate_exits_0_when_the_data_conforms(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", *REFERENCE]) == 0
-    assert "conforms" in capsys.readouterr().out
+    assert main(["validate", "--alone", *REFERENCE]) == 0
+    verdict = capsys.readouterr().out.splitlines()[-1]
+    assert verdict.startswith("kraeftgraf validate: ") and verdict.endswith(" conform.")
 
 
 def test_validate_exits_1_and_names_file_thing_and_fix_when_data_does_not_conform(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["validate", *REFERENCE, BROKEN]) == 1
+    assert main(["validate", "--alone", *REFERENCE, BROKEN]) == 1
     out = capsys.readouterr().out
     assert f"{BROKEN_AT}: Violation: id:test-initiative kg:hasEvidence" in out
     assert "add kg:hasEvidence" in out
 
 
 def test_validate_speaks_danish_on_request(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--lang", "da", *REFERENCE, BROKEN]) == 1
+    assert main(["validate", "--alone", "--lang", "da", *REFERENCE, BROKEN]) == 1
     assert "Faktummet mangler kildebelæg" in capsys.readouterr().out
 
 
 def test_validate_json_is_machine_readable(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--format", "json", *REFERENCE, BROKEN]) == 1
+    assert main(["validate", "--alone", "--format", "json", *REFERENCE, BROKEN]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["conforms"] is False
-    assert {r["source_file"] for r in report["results"]} == {BROKEN}
+    assert {(r["source_file"], r["line"]) for r in report["results"]} == {
+        (BROKEN, subject_line(Path(BROKEN), "id:test-initiative"))}
     assert all({"focus_node", "path", "messages", "severity"} <= set(r) for r in report["results"])
+    assert report["checked"]["files"] == [*REFERENCE, BROKEN]
 
 
 def test_validate_exits_2_on_invalid_turtle_naming_file_and_line(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(TESTS / "data" / "invalid-syntax.ttl")
-    assert main(["validate", *REFERENCE, path]) == 2
+    assert main(["validate", "--alone", *REFERENCE, path]) == 2
     err = capsys.readouterr().err
     assert path in err and "line 9" in err
     assert "Traceback" not in err
@@ -197,8 +200,10 @@ def test_verify_sources_exits_1_and_lists_a_quote_not_in_its_source(
     """)
     assert main(["verify-sources", "--sources", str(tmp_path), str(data)]) == 1
     out = capsys.readouterr().out
-    assert "doc.txt: id:recommendation-test: quote not found" in out
-    assert "0 of 1 quotes" in out
+    line = next(n for n, text in enumerate(data.read_text().splitlines(), 1) if "Regionen lover alt." in text)
+    assert f"{data}:{line}: id:recommendation-test: quote not found" in out
+    assert "(doc.txt)" in out
+    assert f"0 of 1 quotes in {data}" in out
 
 
 def test_verify_sources_exits_2_when_the_folder_is_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

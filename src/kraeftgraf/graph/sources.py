@@ -10,6 +10,7 @@ from rdflib.term import Node
 
 from ..errors import SourcesDirectoryError
 from ..namespaces import KG
+from .locations import Locator
 from .terms import owner_of, shorten
 
 _LINE_END_HYPHEN = re.compile(r"-[ \t]*\r?\n\s*")
@@ -22,9 +23,17 @@ class QuoteFailure:
 
     resource: str
     document: str
-    source_file: str
+    source_file: str  # the source text the quote was looked for in
     quote: str
     reason: str
+    data_file: str = ""  # the data file and line where the quote is written; "" and 0 where not known
+    line: int = 0
+
+    def describe(self) -> str:
+        """Two lines, as `kraeftgraf verify-sources` prints them: where, resource and why; then the quote."""
+        where = f"{self.data_file}:{self.line}" if self.data_file and self.line else self.data_file
+        prefix = f"{where}: " if where else ""
+        return f"{prefix}{self.resource}: {self.reason} ({self.source_file})\n    {self.quote!r}"
 
 
 def normalise(text: str, *, join: str | None) -> str:
@@ -49,8 +58,11 @@ class SourceText:
         return any(needle in form for form in self._forms)
 
 
-def verify_quotes(graph: Graph, sources: Path) -> list[QuoteFailure]:
-    """Every kg:quote whose text is not in its document's source file, with the resource it belongs to."""
+def verify_quotes(graph: Graph, sources: Path, *, locator: Locator | None = None) -> list[QuoteFailure]:
+    """Every kg:quote whose text is not in its document's source file, with the resource it belongs to.
+
+    With a locator, each failure also names the data file and line where the quote is written.
+    """
     if not sources.is_dir():
         raise SourcesDirectoryError(sources)
     texts: dict[str, SourceText | None] = {}
@@ -67,9 +79,11 @@ def verify_quotes(graph: Graph, sources: Path) -> list[QuoteFailure]:
         elif not text.contains(quote):
             reason = "quote not found in the source text"
         if reason:
+            where = locator.statement(evidence, KG.quote) if locator else None
             failures.append(QuoteFailure(
                 resource=shorten(owner_of(graph, evidence)), document=shorten(document),
                 source_file=file_name, quote=quote, reason=reason,
+                data_file=str(where.path) if where else "", line=where.line if where else 0,
             ))
     return sorted(failures, key=lambda f: (f.source_file, f.resource, f.quote))
 

@@ -1,10 +1,13 @@
-"""What `validate` and `verify-sources` check: the checkout being edited, and one file in the context of the rest."""
+"""What `validate` and `verify-sources` check: the checkout being edited, one file in the context of the rest,
+and reports a CI can read (GitHub annotations, JUnit XML)."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from kraeftgraf.cli.main import main
 from kraeftgraf.namespaces import KG
 from kraeftgraf.resources import ResourceFolders, differing_files, folders_for_checks
 
-from .conftest import REPO
+from .conftest import REPO, TESTS, subject_line
 
 DATA = resources.data_files()
 REFERENCE = [str(p) for p in DATA if p.name.startswith("reference-")]
@@ -209,3 +212,69 @@ def test_alone_checks_the_given_files_without_context(capsys: pytest.CaptureFixt
     report = json.loads(capsys.readouterr().out)
     assert report["checked"]["context"] == []
     assert any("referred to but never described" in r["messages"]["en"] for r in report["results"])
+
+
+# 7. Reports for CI: GitHub Actions workflow commands and JUnit XML.
+
+BROKEN = [str(TESTS / "broken" / "vocabulary-unknown-property.ttl"),
+          str(TESTS / "broken" / "warning-percentage-as-fraction.ttl")]
+
+# https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands:
+# ::error file={name},line={line},title={title}::{message}; in values %, CR, LF (and in properties : and ,) escaped.
+WORKFLOW_COMMAND = re.compile(r"^::(error|warning|notice)(?: ([^:]*))?::(.*)$")
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"%(25|0D|0A|3A|2C)", lambda m: {"25": "%", "0D": "\r", "0A": "\n", "3A": ":", "2C": ","}[m[1]],
+                  text)
+
+
+def test_github_format_writes_an_annotation_per_finding_in_the_workflow_command_syntax(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", "--alone", "--format", "github", *REFERENCE, *BROKEN]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    commands = [WORKFLOW_COMMAND.match(line) for line in lines if line.startswith("::")]
+    assert all(commands), lines
+    annotations = []
+    for match in commands:
+        assert match is not None
+        properties = dict(item.split("=", 1) for item in (match[2] or "").split(","))
+        assert all(re.fullmatch(r"[^:,\r\n]*", value) for value in properties.values())
+        assert "\n" not in match[3] and "\r" not in match[3]
+        annotations.append((match[1], {k: _unescape(v) for k, v in properties.items()}, _unescape(match[3])))
+    assert annotations[0][0] == "notice"  # which folder was checked
+    error = next(a for a in annotations if a[0] == "error")
+    assert error[1]["file"] == BROKEN[0] and int(error[1]["line"]) == subject_line(Path(BROKEN[0]),
+                                                                                 "id:test-initiative") + 1
+    assert error[1]["title"] == "Violation: id:test-initiative kg:partnr"
+    assert error[2].startswith("kg:partnr is not a property of the ontology")
+    warning = next(a for a in annotations if a[0] == "warning")
+    assert warning[1]["file"] == BROKEN[1]
+    assert warning[2].startswith("The percentage is below 1")
+
+
+def test_github_format_escapes_what_would_end_a_property_or_the_message() -> None:
+    from kraeftgraf.cli.report_formats import _escape_data, _escape_property
+
+    assert _escape_property("a:b,c%d\ne") == "a%3Ab%2Cc%25d%0Ae"
+    assert _escape_data("a:b,c%d\r\ne") == "a:b,c%25d%0D%0Ae"
+
+
+def test_junit_format_writes_a_testcase_per_file_and_a_failure_per_violation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", "--alone", "--format", "junit", *REFERENCE, *BROKEN]) == 1
+    root = ET.fromstring(capsys.readouterr().out)
+    assert root.tag == "testsuites"
+    [suite] = root.findall("testsuite")
+    cases = {case.get("name"): case for case in suite.findall("testcase")}
+    assert sorted(str(name) for name in cases) == sorted([*REFERENCE, *BROKEN])
+    assert suite.get("tests") == str(len(cases))
+    assert suite.get("failures") == "1"
+    [failure] = cases[BROKEN[0]].findall("failure")
+    assert failure.get("message", "").startswith("kg:partnr is not a property of the ontology")
+    assert failure.get("type") == "Violation: id:test-initiative kg:partnr"
+    assert cases[BROKEN[1]].findall("failure") == []
+    assert "The percentage is below 1" in (cases[BROKEN[1]].findtext("system-out") or "")
+    assert all(case.findall("failure") == [] for name, case in cases.items() if name in REFERENCE)

@@ -25,7 +25,9 @@ def add_commands(commands: "argparse._SubParsersAction[Any]") -> None:
                     "installed copy. Given files are checked with the other data files as context, and only "
                     "their problems are reported.")
     _add_scope(validate)
-    validate.add_argument("--format", choices=FORMATS, default="text")
+    validate.add_argument("--format", choices=FORMATS, default="text",
+                          help="text; json; github (workflow commands that annotate the files in a pull request); "
+                               "junit (an XML report for CI)")
     validate.add_argument("--lang", choices=["en", "da"], default="en", help="language of the messages")
     validate.set_defaults(command=_validate)
 

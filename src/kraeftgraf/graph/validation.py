@@ -81,10 +81,20 @@ def validate(
     asserted = asserted if asserted is not None else data
     findings = refine(read_findings(results_graph, shapes), asserted=asserted, shapes=shapes)
     suggester = Suggester(data=data, asserted=asserted)
-    results = [_result(finding.with_hint(suggester.hint(finding)), data, locator) for finding in findings]
+    results: dict[tuple[object, ...], ValidationResult] = {}
+    for finding in findings:
+        result = _result(finding.with_hint(suggester.hint(finding)), data, locator)
+        # Two constraints of one shape (sh:datatype and sh:languageIn) can fail on one value with one message.
+        key = (result.source_file, str(result.line), result.focus_node, result.path, result.value, result.severity,
+               *sorted(result.messages.items()))
+        results.setdefault(key, result)
+    return _report(list(results.values()), results_graph)
+
+
+def _report(results: list[ValidationResult], graph: Graph) -> ValidationReport:
     results.sort(key=lambda r: (r.source_file, r.line, r.owner, r.path, r.message()))
     conforms = not any(r.severity == "Violation" for r in results)
-    return ValidationReport(conforms=conforms, results=results, graph=results_graph)
+    return ValidationReport(conforms=conforms, results=results, graph=graph)
 
 
 def _result(finding: Finding, data: Graph, locator: Locator | None) -> ValidationResult:

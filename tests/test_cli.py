@@ -77,6 +77,32 @@ def test_validate_names_the_line_where_invalid_turtle_was_written_in_a_long_file
     assert f"{path}: line {line}, column 1: invalid RDF syntax at 'this is not turtle .'" in err
 
 
+def test_a_semicolon_missing_at_a_line_end_is_reported_where_the_parser_meets_the_next_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The tester's case: the `;` at the end of a line near line 422 removed.
+    edited = next(n for n in range(422, len(LONG_FILE_LINES)) if LONG_FILE_LINES[n - 1].rstrip().endswith(" ;"))
+    following = next(n for n in range(edited + 1, len(LONG_FILE_LINES)) if LONG_FILE_LINES[n - 1].strip())
+    lines = list(LONG_FILE_LINES)
+    lines[edited - 1] = lines[edited - 1].rstrip().removesuffix(" ;") + "\n"
+    path = tmp_path / LONG_FILE.name
+    path.write_text("".join(lines), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    column = len(LONG_FILE_LINES[following - 1]) - len(LONG_FILE_LINES[following - 1].lstrip()) + 1
+    assert f"{path}: line {following}, column {column}: invalid RDF syntax" in err
+
+
+def test_a_string_never_closed_is_reported_on_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The tester's case: an unclosed string at line 300.
+    lines = list(LONG_FILE_LINES)
+    lines[299] = '    kg:text "Regionen tester en streng, der aldrig lukkes@da ;\n'
+    path = tmp_path / LONG_FILE.name
+    path.write_text("".join(lines), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    assert f"{path}: line 300, column " in capsys.readouterr().err
+
+
 def test_build_writes_the_inferred_dataset_with_its_named_graphs(tmp_path: Path) -> None:
     output = tmp_path / "out" / "kraeftgraf.trig"
     assert main(["build", "--output", str(output), *REFERENCE]) == 0

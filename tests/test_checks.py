@@ -190,7 +190,7 @@ def test_a_copy_of_a_data_file_takes_the_place_of_the_original_and_only_its_prob
 ) -> None:
     checkout = _fake_checkout(tmp_path / "work")
     # A problem in another file of the context: not reported, but counted.
-    other = checkout / "data" / "ttl" / "region-hovedstaden-kraeftplan-del-2.ttl"
+    other = checkout / "data" / "ttl" / "reference-plan-hovedstaden-kraeftplan-del-2.ttl"
     track_in_plan = "    kg:inPlan id:plan-hovedstaden-kraeftplan-del-2 ;\n"
     other.write_text(other.read_text(encoding="utf-8").replace(track_in_plan, "", 1), encoding="utf-8")
     # The copy being edited, outside the checkout, with a misspelt partner.

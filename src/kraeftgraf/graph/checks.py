@@ -109,8 +109,6 @@ def verify_scope(scope: CheckScope, sources: Path) -> QuoteReport:
     locator = Locator(dataset, files)
     failures = [f for f in verify_quotes(dataset, sources, locator=locator) if scope.reports_on(f.data_file)]
     checked = {str(p) for p in scope.checked}
-    quotes = 0
-    for evidence in dataset.subjects(KG.quote, None):
-        where = locator.node(evidence)
-        quotes += where is None or str(where.path) in checked
+    quotes = sum(any(str(p) in checked for p in locator.files_describing(evidence))
+                 for evidence in dataset.subjects(KG.quote, None))
     return QuoteReport(failures=failures, quotes=quotes)

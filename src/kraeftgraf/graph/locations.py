@@ -27,6 +27,7 @@ class Locator:
         self._graphs = {path: dataset.graph(graph_name(path)) for path in self._files}
         self._positions: dict[Path, TurtlePositions] = {}
         self._blocks: dict[Path, dict[BNode, int | None]] = {}
+        self._by_parent: dict[Path, dict[tuple[Key | None, Node | None], list[int]]] = {}
 
     def node(self, node: Node, *, stating: tuple[URIRef, Node | None] | None = None) -> Location | None:
         """Where the node is described: the line its subject block starts (for a blank node, its `[`).
@@ -63,6 +64,15 @@ class Locator:
             self._positions[path] = read_positions(path) if path.suffix == ".ttl" else TurtlePositions()
         return self._positions[path]
 
+    def _children(self, path: Path) -> dict[tuple[Key | None, Node | None], list[int]]:
+        """The blank node blocks of a file by what they hang from: (parent, predicate) -> block numbers."""
+        if path not in self._by_parent:
+            by_parent: dict[tuple[Key | None, Node | None], list[int]] = {}
+            for index, block in enumerate(self._read(path).blocks):
+                by_parent.setdefault((block.parent, block.predicate), []).append(index)
+            self._by_parent[path] = by_parent
+        return self._by_parent[path]
+
     def _subject_line(self, path: Path, node: Node) -> int:
         key = self._key(path, node)
         if isinstance(key, int):
@@ -91,8 +101,7 @@ class Locator:
                 if isinstance(p, URIRef) and (term := _term(o)) is not None}
         taken = {index for index in found.values() if index is not None}
         blocks = self._read(path).blocks
-        candidates = [i for i, block in enumerate(blocks)
-                      if block.parent == parent_key and block.predicate == predicate and i not in taken]
+        candidates = [i for i in self._children(path).get((parent_key, predicate), []) if i not in taken]
         if candidates:
             found[node] = max(candidates, key=lambda i: len(said & blocks[i].statements))
         return found[node]

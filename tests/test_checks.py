@@ -6,7 +6,6 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -113,7 +112,7 @@ def test_a_quote_broken_in_the_checkout_is_found_even_with_an_older_copy_install
 def installed_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A copy of this checkout, and a venv with that copy installed into it as a wheel (not editable): once a run.
 
-    The venv sees this venv's packages (a .pth file), so that only kraeftgraf itself is built and installed.
+    The venv sees this process's packages (a .pth file), so that only kraeftgraf itself is built and installed.
     """
     root = tmp_path_factory.mktemp("installed")
     copy = root / "checkout"
@@ -127,7 +126,9 @@ def installed_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     python = venv / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           check=True, capture_output=True, text=True, timeout=60).stdout.strip()
-    Path(site, "kraeftgraf-test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # Every site-packages folder this process imports from, after the venv's own: the dependencies, wherever they are.
+    folders = [entry for entry in sys.path if Path(entry).name == "site-packages" and Path(entry).is_dir()]
+    Path(site, "kraeftgraf-test-dependencies.pth").write_text("".join(f"{entry}\n" for entry in folders))
     done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", str(copy)],
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr

@@ -19,6 +19,12 @@ REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
 
 
+def subject_line(path: Path, subject: str) -> int:
+    """The line of a data file where a subject's block starts (the first line that begins with its name)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.startswith(f"{subject} "))
+
+
 def _sources_dir() -> Path:
     return Path(os.environ.get("KRAEFTGRAF_SOURCES", REPO.parent / "shared" / "seeds"))
 

@@ -9,6 +9,8 @@ import kraeftgraf
 from kraeftgraf.api import KnowledgeGraph, Rows
 from kraeftgraf.errors import MissingDependencyError, ParameterError, UnknownQueryError, ValidationFailedError
 
+from .conftest import subject_line
+
 TESTS = Path(__file__).resolve().parent
 
 
@@ -30,7 +32,7 @@ def test_open_refuses_data_that_does_not_conform_to_the_shapes_saying_where_and_
     path = TESTS / "broken" / "label-no-danish-label.ttl"
     with pytest.raises(ValidationFailedError) as raised:
         kraeftgraf.open([path])
-    assert f"{path}: Violation: " in str(raised.value)
+    assert f"{path}:{subject_line(path, 'id:test-initiative')}: Violation: " in str(raised.value)
     assert raised.value.violations >= 1
 
 

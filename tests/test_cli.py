@@ -15,42 +15,46 @@ from kraeftgraf.engines.disk_store import store_version, write_store
 from kraeftgraf.graph.build_cache import content_version
 from kraeftgraf.namespaces import ID
 
-from .conftest import TESTS
+from .conftest import TESTS, subject_line
 
 REFERENCE = [str(p) for p in resources.data_files() if p.name.startswith("reference-")]
 BROKEN = str(TESTS / "broken" / "provenance-initiative-without-evidence.ttl")
+BROKEN_AT = f"{BROKEN}:{subject_line(Path(BROKEN), 'id:test-initiative')}"  # where the initiative without evidence is
 
 
 def test_validate_exits_0_when_the_data_conforms(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", *REFERENCE]) == 0
-    assert "conforms" in capsys.readouterr().out
+    assert main(["validate", "--alone", *REFERENCE]) == 0
+    verdict = capsys.readouterr().out.splitlines()[-1]
+    assert verdict.startswith("kraeftgraf validate: ") and verdict.endswith(" conform.")
 
 
 def test_validate_exits_1_and_names_file_thing_and_fix_when_data_does_not_conform(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["validate", *REFERENCE, BROKEN]) == 1
+    assert main(["validate", "--alone", *REFERENCE, BROKEN]) == 1
     out = capsys.readouterr().out
-    assert f"{BROKEN}: Violation: id:test-initiative kg:hasEvidence" in out
+    assert f"{BROKEN_AT}: Violation: id:test-initiative kg:hasEvidence" in out
     assert "add kg:hasEvidence" in out
 
 
 def test_validate_speaks_danish_on_request(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--lang", "da", *REFERENCE, BROKEN]) == 1
+    assert main(["validate", "--alone", "--lang", "da", *REFERENCE, BROKEN]) == 1
     assert "Faktummet mangler kildebelæg" in capsys.readouterr().out
 
 
 def test_validate_json_is_machine_readable(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--format", "json", *REFERENCE, BROKEN]) == 1
+    assert main(["validate", "--alone", "--format", "json", *REFERENCE, BROKEN]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["conforms"] is False
-    assert {r["source_file"] for r in report["results"]} == {BROKEN}
+    assert {(r["source_file"], r["line"]) for r in report["results"]} == {
+        (BROKEN, subject_line(Path(BROKEN), "id:test-initiative"))}
     assert all({"focus_node", "path", "messages", "severity"} <= set(r) for r in report["results"])
+    assert report["checked"]["files"] == [*REFERENCE, BROKEN]
 
 
 def test_validate_exits_2_on_invalid_turtle_naming_file_and_line(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(TESTS / "data" / "invalid-syntax.ttl")
-    assert main(["validate", *REFERENCE, path]) == 2
+    assert main(["validate", "--alone", *REFERENCE, path]) == 2
     err = capsys.readouterr().err
     assert path in err and "line 9" in err
     assert "Traceback" not in err
@@ -71,6 +75,32 @@ def test_validate_names_the_line_where_invalid_turtle_was_written_in_a_long_file
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}: line {line}, column 1: invalid RDF syntax at 'this is not turtle .'" in err
+
+
+def test_a_semicolon_missing_at_a_line_end_is_reported_where_the_parser_meets_the_next_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The tester's case: the `;` at the end of a line near line 422 removed.
+    edited = next(n for n in range(422, len(LONG_FILE_LINES)) if LONG_FILE_LINES[n - 1].rstrip().endswith(" ;"))
+    following = next(n for n in range(edited + 1, len(LONG_FILE_LINES)) if LONG_FILE_LINES[n - 1].strip())
+    lines = list(LONG_FILE_LINES)
+    lines[edited - 1] = lines[edited - 1].rstrip().removesuffix(" ;") + "\n"
+    path = tmp_path / LONG_FILE.name
+    path.write_text("".join(lines), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    column = len(LONG_FILE_LINES[following - 1]) - len(LONG_FILE_LINES[following - 1].lstrip()) + 1
+    assert f"{path}: line {following}, column {column}: invalid RDF syntax" in err
+
+
+def test_a_string_never_closed_is_reported_on_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The tester's case: an unclosed string at line 300.
+    lines = list(LONG_FILE_LINES)
+    lines[299] = '    kg:text "Regionen tester en streng, der aldrig lukkes@da ;\n'
+    path = tmp_path / LONG_FILE.name
+    path.write_text("".join(lines), encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    assert f"{path}: line 300, column " in capsys.readouterr().err
 
 
 def test_build_writes_the_inferred_dataset_with_its_named_graphs(tmp_path: Path) -> None:
@@ -101,7 +131,7 @@ def _kraeftgraf(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _names_the_violation(output: str) -> bool:
-    return f"{BROKEN}: Violation: id:test-initiative kg:hasEvidence\n    The fact has no evidence" in output
+    return f"{BROKEN_AT}: Violation: id:test-initiative kg:hasEvidence\n    The fact has no evidence" in output
 
 
 def test_build_of_data_that_violates_a_shape_prints_the_violations_exits_1_and_writes_nothing(
@@ -196,8 +226,9 @@ def test_verify_sources_exits_1_and_lists_a_quote_not_in_its_source(
     """)
     assert main(["verify-sources", "--sources", str(tmp_path), str(data)]) == 1
     out = capsys.readouterr().out
-    assert f"{data}:4: id:recommendation-test: quote not found in the source text doc.txt" in out
-    assert "0 of 1 quotes" in out
+    line = next(n for n, text in enumerate(data.read_text().splitlines(), 1) if "Regionen lover alt." in text)
+    assert f"{data}:{line}: id:recommendation-test: quote not found in the source text doc.txt" in out
+    assert f"0 of 1 quotes in {data}" in out
 
 
 def test_verify_sources_exits_2_when_the_folder_is_missing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,6 +23,7 @@ from rdflib.query import ResultRow
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from .conftest import subject_line
 from .endpoint_support import (
     ENDPOINT_DATA,
     EX,
@@ -250,7 +251,8 @@ def test_serve_refuses_data_that_does_not_conform_to_the_shapes() -> None:
     done = _serve_exit([str(path)])
     assert done.returncode == 1
     assert "does not conform to the shapes" in done.stderr
-    assert f"{path}: Violation: id:recommendation-test-without-evidence kg:hasEvidence" in done.stderr
+    line = subject_line(path, "id:recommendation-test-without-evidence")
+    assert f"{path}:{line}: Violation: id:recommendation-test-without-evidence kg:hasEvidence" in done.stderr
     assert "serving http" not in done.stderr
 
 

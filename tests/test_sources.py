@@ -99,7 +99,7 @@ def test_a_failing_quote_names_the_data_file_and_line_the_nearest_passage_and_th
     assert "korrekt [-registering-] {+registrering+} med" in out
     files = [*map(Path, REFERENCE), copy]
     quotes = sum(path.read_text(encoding="utf-8").count("kg:quote ") for path in files)
-    assert f"{quotes - 1} of {quotes} quotes found" in out
+    assert f"{quotes - 1} of {quotes} quotes in the {len(files)} files found in their source" in out
 
 
 def test_a_failing_quote_in_json_carries_file_line_passage_and_diff(

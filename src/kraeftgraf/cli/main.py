@@ -1,4 +1,4 @@
-"""The `kraeftgraf` command: validate, build, stats, verify-sources (and more, registered below)."""
+"""The `kraeftgraf` command: build, load, stats, publish; validate, verify-sources, queries, serve register below."""
 
 import argparse
 import json
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import KraeftgrafError, ValidationFailedError
 from ..version import __version__
+from . import checks as cli_checks
 from . import curation as cli_curation
 from . import queries as cli_queries
 from . import serve as cli_serve
@@ -47,11 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kraeftgraf {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="load, infer and validate the data against the shapes")
-    _add_data_paths(validate)
-    validate.add_argument("--format", choices=["text", "json"], default="text")
-    validate.add_argument("--lang", choices=["en", "da"], default="en", help="language of the messages")
-    validate.set_defaults(command=_validate)
+    cli_checks.add_commands(commands)
 
     build = commands.add_parser("build", help="write the validated, inferred dataset to a TriG file or a store")
     _add_data_paths(build)
@@ -74,12 +71,6 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--format", choices=["text", "json"], default="text")
     stats.set_defaults(command=_stats)
 
-    verify = commands.add_parser("verify-sources", help="check every quote against its source text")
-    _add_data_paths(verify)
-    verify.add_argument("--sources", type=Path, required=True, help="folder with the documents' extracted text")
-    verify.add_argument("--format", choices=["text", "json"], default="text")
-    verify.set_defaults(command=_verify_sources)
-
     publish = commands.add_parser("publish", help="upload the validated dataset to a SPARQL Graph Store")
     _add_data_paths(publish)
     publish.add_argument("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
@@ -98,21 +89,6 @@ def _add_data_paths(parser: argparse.ArgumentParser) -> None:
 
 def _data_paths(args: argparse.Namespace) -> list[Path] | None:
     return list(args.paths) or None
-
-
-def _validate(args: argparse.Namespace) -> int:
-    from ..graph.pipeline import build
-
-    report = build(_data_paths(args)).report
-    if args.format == "json":
-        payload = {"conforms": report.conforms, "results": [asdict(r) for r in report.results]}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        for result in report.results:
-            print(result.describe(args.lang))
-        verdict = "conforms" if report.conforms else f"does NOT conform ({len(report.violations)} violations)"
-        print(f"kraeftgraf validate: the data {verdict}.")
-    return EXIT_OK if report.conforms else EXIT_NONCONFORMING
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -180,22 +156,6 @@ def _stats(args: argparse.Namespace) -> int:
     else:
         print(text_table(stats_table(stats)))
     return EXIT_OK
-
-
-def _verify_sources(args: argparse.Namespace) -> int:
-    from .. import resources
-    from ..graph.sources import verify_files
-
-    checked = verify_files(_data_paths(args) or resources.data_files(), args.sources)
-    failures = checked.failures
-    if args.format == "json":
-        print(json.dumps([asdict(f) for f in failures], ensure_ascii=False, indent=2))
-    else:
-        for failure in failures:
-            print(failure.describe())
-        print(f"kraeftgraf verify-sources: {checked.quotes - len(failures)} of {checked.quotes} quotes found in "
-              "their source.")
-    return EXIT_OK if not failures else EXIT_NONCONFORMING
 
 
 def _publish(args: argparse.Namespace) -> int:

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.term import Node
 
 from .. import resources
 from ..errors import ValidationFailedError
@@ -13,6 +12,7 @@ from ..namespaces import ID
 from .build_cache import BuildCache, content_version
 from .inference import expand
 from .load import expand_paths, graph_name, load_dataset, load_graph
+from .locations import Locator
 from .validation import ValidationReport, validate
 
 INFERRED_GRAPH = ID["graph-inferred"]
@@ -39,32 +39,39 @@ def build(
     data_paths: Sequence[Path] | None = None,
     *,
     shapes_paths: Sequence[Path] | None = None,
+    ontology_paths: Sequence[Path] | None = None,
+    prefer: Sequence[Path] = (),
     cache: BuildCache | None = None,
 ) -> BuiltDataset:
     """Load ontology and data, infer once, validate the result against the shapes.
 
-    With a cache, a build of exactly the same input bytes that passed validation before is read
-    back instead of being inferred and validated again; a build that fails is never cached.
+    A problem is reported in the file that describes the resource at fault; where several do, the files in
+    `prefer` come first. With a cache, a build of exactly the same input bytes that passed validation before is
+    read back instead of being inferred and validated again; a build that fails is never cached.
     """
     data_files = expand_paths(data_paths if data_paths is not None else resources.data_files())
     shapes_files = list(shapes_paths if shapes_paths is not None else resources.shapes_files())
-    key = content_version([*resources.ontology_files(), *shapes_files, *data_files])
+    ontology_files = list(ontology_paths if ontology_paths is not None else resources.ontology_files())
+    key = content_version([*ontology_files, *shapes_files, *data_files])
     cached = cache.load(key) if cache else None
     if cached is not None:
         return BuiltDataset(dataset=cached, report=ValidationReport(conforms=True), data_files=data_files,
                             version=key)
-    dataset = load_dataset([*resources.ontology_files(), *data_files])
-    ontology = _union(dataset, [graph_name(p) for p in resources.ontology_files()])
+    dataset = load_dataset([*ontology_files, *data_files])
+    ontology = _union(dataset, [graph_name(p) for p in ontology_files])
     data = _union(dataset, [graph_name(p) for p in data_files])
     inferred = expand(data, ontology)
     target = dataset.graph(INFERRED_GRAPH)
     for triple in inferred:
         target.add(triple)
     shapes = load_graph(shapes_files)
-    everything = _union(dataset, [graph_name(p) for p in [*resources.ontology_files(), *data_files]])
+    asserted = _union(dataset, [graph_name(p) for p in [*ontology_files, *data_files]])
+    everything = _union(dataset, [graph_name(p) for p in [*ontology_files, *data_files]])
     for triple in inferred:
         everything.add(triple)
-    report = validate(everything, shapes=shapes, locations=_locations(dataset, data_files))
+    preferred = [p for p in expand_paths(prefer) if p in data_files]
+    locator = Locator(dataset, [*preferred, *(p for p in data_files if p not in preferred)])
+    report = validate(everything, shapes=shapes, asserted=asserted, locator=locator)
     if cache and report.conforms:
         cache.store(key, dataset)
     return BuiltDataset(dataset=dataset, report=report, data_files=data_files, version=key)
@@ -76,12 +83,3 @@ def _union(dataset: Dataset, names: Sequence[URIRef]) -> Graph:
         for triple in dataset.graph(name).triples((None, None, None)):
             graph.add(triple)
     return graph
-
-
-def _locations(dataset: Dataset, data_files: Sequence[Path]) -> dict[Node, str]:
-    """Each subject of the data, mapped to the (first) file that describes it."""
-    where: dict[Node, str] = {}
-    for path in data_files:
-        for subject in dataset.graph(graph_name(path)).subjects(unique=True):
-            where.setdefault(subject, str(path))
-    return where

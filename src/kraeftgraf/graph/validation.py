@@ -1,13 +1,15 @@
-"""Validate data against the SHACL shapes and report each problem with its file."""
+"""Validate data against the SHACL shapes and report each problem with its file and line."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal
-from rdflib.namespace import SH
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from .findings import Finding, read_findings
+from .follow_ons import refine
+from .locations import Location, Locator
+from .suggestions import Suggester
 from .terms import owner_of, shorten
 from .validation_sparql import run_sparql_checks, split_sparql_checks
 
@@ -24,17 +26,24 @@ class ValidationResult:
     messages: Mapping[str, str]
     shape: str
     source_file: str
+    line: int = 0  # where the resource is described in source_file (or, for a misspelt IRI, referred to); 0: unknown
 
     def message(self, lang: str = "en") -> str:
         """The message in the asked language, or any language there is."""
         return self.messages.get(lang) or next(iter(self.messages.values()), "")
 
-    def describe(self, lang: str = "en") -> str:
-        """Two lines, as `kraeftgraf validate` prints them: file, severity, resource, property; then the fix."""
+    @property
+    def where(self) -> str:
+        """`file:line`, or only the file where the line is not known."""
         where = self.source_file or "(no file)"
+        return f"{where}:{self.line}" if self.source_file and self.line else where
+
+    def describe(self, lang: str = "en") -> str:
+        """Two lines, as `kraeftgraf validate` prints them: file:line, severity, resource, property; then the fix."""
         focus = self.owner if self.owner == self.focus_node else f"{self.owner} > {self.focus_node}"
-        value = f" value={self.value}" if self.value and self.value != self.focus_node else ""
-        return f"{where}: {self.severity}: {focus} {self.path}{value}\n    {self.message(lang)}"
+        shown = self.value if len(self.value) <= 60 else self.value[:59] + "…"
+        value = f" value={shown}" if self.value and self.value != self.focus_node else ""
+        return f"{self.where}: {self.severity}: {focus} {self.path}".rstrip() + f"{value}\n    {self.message(lang)}"
 
 
 @dataclass
@@ -49,73 +58,77 @@ class ValidationReport:
     def violations(self) -> list[ValidationResult]:
         return [r for r in self.results if r.severity == "Violation"]
 
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Warning"]
 
-def validate(data: Graph, *, shapes: Graph, locations: Mapping[Node, str] | None = None) -> ValidationReport:
-    """Check `data` (already inferred, ontology included) against `shapes`."""
+
+def validate(
+    data: Graph, *, shapes: Graph, asserted: Graph | None = None, locator: Locator | None = None
+) -> ValidationReport:
+    """Check `data` (already inferred, ontology included) against `shapes`.
+
+    `asserted` is the data as written, without what inference added: it tells a misspelt IRI (that no file
+    describes) from a real one, and the follow-on findings of a mistake from the mistake.
+    """
     import pyshacl  # imported here so that `kraeftgraf --help` stays fast
 
     core_shapes, sparql_checks = split_sparql_checks(shapes)
-    conforms, results_graph, _text = pyshacl.validate(
+    _conforms, results_graph, _text = pyshacl.validate(
         data, shacl_graph=core_shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
     )
-    conforms = run_sparql_checks(sparql_checks, data, results_graph) and conforms
-    locations = locations or {}
-    results = [_read_result(results_graph, node, data, locations, shapes)
-               for node in results_graph.subjects(SH.resultSeverity, None)]
-    results.sort(key=lambda r: (r.source_file, r.owner, r.path, r.message()))
-    return ValidationReport(conforms=bool(conforms), results=results, graph=results_graph)
+    run_sparql_checks(sparql_checks, data, results_graph)
+    asserted = asserted if asserted is not None else data
+    findings = refine(read_findings(results_graph, shapes), asserted=asserted, shapes=shapes)
+    suggester = Suggester(data=data, asserted=asserted)
+    results: dict[tuple[object, ...], ValidationResult] = {}
+    for finding in findings:
+        result = _result(finding.with_hint(suggester.hint(finding)), data, locator)
+        # Two constraints of one shape (sh:datatype and sh:languageIn) can fail on one value with one message.
+        key = (result.source_file, str(result.line), result.focus_node, result.path, result.value, result.severity,
+               *sorted(result.messages.items()))
+        results.setdefault(key, result)
+    return _report(list(results.values()), results_graph)
 
 
-def _read_result(
-    report: Graph, node: Node, data: Graph, locations: Mapping[Node, str], shapes: Graph
-) -> ValidationResult:
-    focus = report.value(node, SH.focusNode)
-    messages = _messages_by_language(report, node, shapes)
-    owner = owner_of(data, focus) if focus is not None else None
-    value = report.value(node, SH.value)
-    # A SPARQL constraint may be checked on a container (the plan) while the culprit is the value (an item).
-    sparql_based = report.value(node, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent
-    culprit = value if sparql_based and value is not None and not isinstance(value, Literal) else owner
+def _report(results: list[ValidationResult], graph: Graph) -> ValidationReport:
+    results.sort(key=lambda r: (r.source_file, r.line, r.owner, r.path, r.message()))
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, results=results, graph=graph)
+
+
+def _result(finding: Finding, data: Graph, locator: Locator | None) -> ValidationResult:
+    shown, location = _where(finding, data, locator)
+    owner = owner_of(data, shown)
+    messages = {lang: f"{text} {finding.hint[lang]}" if lang in finding.hint else text
+                for lang, text in finding.messages.items()}
     return ValidationResult(
-        focus_node=shorten(focus),
+        focus_node=shorten(shown),
         owner=shorten(owner),
-        path=shorten(report.value(node, SH.resultPath)),
-        value=shorten(value),
-        severity=shorten(report.value(node, SH.resultSeverity)).removeprefix("sh:"),
+        path=shorten(finding.referrer[1] if finding.referrer else finding.path),
+        value=shorten(finding.value),
+        severity=shorten(finding.severity).removeprefix("sh:"),
         messages=messages,
-        shape=shorten(report.value(node, SH.sourceShape)),
-        source_file=_locate(data, culprit, locations) if culprit is not None else "",
+        shape=shorten(finding.shape),
+        source_file=str(location.path) if location else "",
+        line=location.line if location else 0,
     )
 
 
-def _messages_by_language(report: Graph, node: Node, shapes: Graph) -> dict[str, str]:
-    """The result's messages keyed by language; pyshacl drops the tag on SPARQL messages, so match templates."""
-    templates = [m for m in shapes.objects(report.value(node, SH.sourceConstraint), SH.message)
-                 if isinstance(m, Literal)]
-    messages: dict[str, str] = {}
-    for message in report.objects(node, SH.resultMessage):
-        if not isinstance(message, Literal):
-            continue
-        language = message.language or _template_language(str(message), templates) or "en"
-        messages.setdefault(language, str(message))
-    return messages
-
-
-def _template_language(message: str, templates: list[Literal]) -> str | None:
-    for template in templates:
-        pattern = "".join(".*" if part.startswith("{") else re.escape(part)
-                          for part in re.split(r"(\{[?$]\w+\})", str(template)))
-        if template.language and re.fullmatch(pattern, message, flags=re.S):
-            return template.language
-    return None
-
-
-def _locate(data: Graph, node: Node, locations: Mapping[Node, str]) -> str:
-    """The file describing the node or, for a node only referred to (a misspelt IRI), the file referring to it."""
-    if node in locations:
-        return locations[node]
-    for referrer in data.subjects(None, node):
-        found = locations.get(owner_of(data, referrer))
-        if found:
-            return found
-    return ""
+def _where(finding: Finding, data: Graph, locator: Locator | None) -> tuple[Node, Location | None]:
+    """The resource to show for a finding, and where it is written."""
+    if finding.referrer is not None:  # a misspelt IRI: where it is referred to
+        subject, prop = finding.referrer
+        return subject, locator.statement(subject, prop, finding.value) if locator else None
+    # A SPARQL constraint may be checked on a container (the plan) or the whole dataset while the culprit is
+    # the value (an item).
+    culprit = finding.value if finding.sparql_based and isinstance(finding.value, URIRef | BNode) else finding.focus
+    if locator is None:
+        return culprit, None
+    if finding.sparql_based and isinstance(finding.path, URIRef) and culprit is not finding.focus:
+        stated = locator.statement(culprit, finding.path)
+        if stated is not None:
+            return culprit, stated
+    stating = (finding.path, finding.value) if isinstance(finding.path, URIRef) else None
+    location = locator.node(culprit, stating=stating) or locator.node(owner_of(data, culprit))
+    return culprit, location

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .oxigraph_terms import to_oxigraph, to_rdflib
+from .terms import shorten
 
 _SPECIAL = {"this", "path", "value"}  # the variables that become the focus node, sh:resultPath, sh:value
 
@@ -101,8 +102,15 @@ def _add_result(report: Graph, report_node: Node, check: SparqlCheck, focus: Nod
 
 
 def _fill(template: str, bound: dict[str, Node]) -> str:
-    """The message with each {?var} or {$var} replaced by the variable's value (SHACL 1.0, section 5.3.2)."""
-    return re.sub(r"\{[?$](\w+)\}", lambda m: str(bound.get(m.group(1), m.group(0))), template)
+    """The message with each {?var} or {$var} replaced by the variable's value (SHACL 1.0, section 5.3.2).
+
+    An IRI is shown in its prefixed form where a project prefix fits (kg:partner), as the data files write it.
+    """
+    def value(match: re.Match[str]) -> str:
+        node = bound.get(match.group(1))
+        return match.group(0) if node is None else str(node) if isinstance(node, Literal) else shorten(node)
+
+    return re.sub(r"\{[?$](\w+)\}", value, template)
 
 
 def _messages(shapes: Graph, node: Node) -> tuple[Literal, ...]:

@@ -40,7 +40,8 @@ class Tally:
     sent: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, index: int, sent: RawRequest, reply: Reply, *, deadline_s: float) -> None:
+    def add(self, index: int, sent: RawRequest, reply: Reply, *, deadline_s: float) -> int:
+        """Count the answer; the number of answers counted so far."""
         found = failures(sent, reply, deadline_s=deadline_s)
         noted = notes(reply)
         status = str(reply.status) if reply.status is not None else reply.outcome
@@ -57,6 +58,7 @@ class Tally:
                 if sum(e.kind == kind for e in self.examples) < EXAMPLES_KEPT:
                     self.examples.append(Example(kind, index, sent.describe(), reply.status, round(reply.seconds, 3),
                                                  reply.text()[:600], leaks(sent, reply)))
+            return self.sent
 
     def record(self) -> dict[str, Any]:
         """The counts as plain data (for the JSON record and the report)."""
@@ -94,10 +96,10 @@ def run_fuzz(port: int, plan: FuzzPlan, vocab: Vocabulary, *, progress_every: in
                 if index is None:
                     return
                 sent = request(plan.seed, index, vocab)
-                tally.add(index, sent, client.send(sent), deadline_s=plan.deadline_s)
-                if progress_every and tally.sent % progress_every == 0:
-                    rate = tally.sent / (time.monotonic() - started)
-                    print(f"   {tally.sent} requests, {rate:.0f}/s; failures {dict(tally.failures)}", flush=True)
+                counted = tally.add(index, sent, client.send(sent), deadline_s=plan.deadline_s)
+                if progress_every and counted % progress_every == 0:
+                    rate = counted / (time.monotonic() - started)
+                    print(f"   {counted} requests, {rate:.0f}/s; failures {dict(tally.failures)}", flush=True)
 
     threads = [threading.Thread(target=client_loop, args=(n,), name=f"fuzz-{n}") for n in range(plan.clients)]
     for thread in threads:

@@ -101,32 +101,38 @@ def query_text(rng: random.Random, vocab: Vocabulary) -> tuple[str, bytes]:
 def query_request(rng: random.Random, vocab: Vocabulary, *, position: str | None = None) -> RawRequest:
     """A query in one of the protocol's positions; odd headers and broken encodings now and then."""
     kind, data = query_text(rng, vocab)
-    position = position or rng.choice(POSITIONS)
     headers: list[tuple[bytes, bytes]] = []
     accept = rng.choice(ACCEPTS) if rng.random() < 0.5 else None
     if accept is not None:
         headers.append((b"Accept", accept))
     if rng.random() < 0.1:
         headers.append(rng.choice(EXTRA_HEADERS))
-    encoded = _percent(rng, data)
     graphs = b""
     if rng.random() < 0.05:
         graph = rng.choice((b"urn:x", b"file:///etc/passwd", b"http://127.0.0.1:9/", b"%ff", b"", b"<>"))
-        graphs = b"&" + rng.choice((b"default-graph-uri=", b"named-graph-uri=")) + graph
-    odd_type = rng.random() < 0.08
+        graphs = rng.choice((b"default-graph-uri=", b"named-graph-uri=")) + graph
+    content_type = rng.choice(CONTENT_TYPES) if rng.random() < 0.08 else b""
+    return in_position(data, position or rng.choice(POSITIONS), headers=tuple(headers), graphs=graphs,
+                       content_type=content_type, encoded=_percent(rng, data), family=f"query:{kind}")
+
+
+def in_position(data: bytes, position: str, *, headers: tuple[tuple[bytes, bytes], ...] = (), graphs: bytes = b"",
+                content_type: bytes | None = b"", encoded: bytes | None = None, family: str = "query") -> RawRequest:
+    """The query in one of the SPARQL 1.1 Protocol's positions: GET, POST form or POST direct.
+
+    `graphs` is more URL parameters (`default-graph-uri=...`); `content_type` b"" means the right one for the
+    position and None none at all; `encoded` is the query as it goes in a URL or form (percent-encoded here
+    when not given)."""
+    value = quote_from_bytes(data, safe="").encode() if encoded is None else encoded
     if position == "GET":
-        return RawRequest("GET", b"/sparql?query=" + encoded + graphs, tuple(headers), family=f"query:{kind}")
-    if position == "POST-form":
-        content_type = rng.choice(CONTENT_TYPES) if odd_type else b"application/x-www-form-urlencoded"
-        if content_type is not None:
-            headers.append((b"Content-Type", content_type))
-        return RawRequest("POST", b"/sparql" + (b"?" + graphs[1:] if graphs else b""), tuple(headers),
-                          b"query=" + encoded, family=f"query:{kind}")
-    content_type = rng.choice(CONTENT_TYPES) if odd_type else b"application/sparql-query"
-    if content_type is not None:
-        headers.append((b"Content-Type", content_type))
-    return RawRequest("POST", b"/sparql" + (b"?" + graphs[1:] if graphs else b""), tuple(headers), data or b" ",
-                      family=f"query:{kind}")
+        return RawRequest("GET", b"/sparql?query=" + value + (b"&" + graphs if graphs else b""), headers,
+                          family=family)
+    url = b"/sparql" + (b"?" + graphs if graphs else b"")
+    right = b"application/x-www-form-urlencoded" if position == "POST-form" else b"application/sparql-query"
+    chosen = right if content_type == b"" else content_type
+    typed = (*headers, (b"Content-Type", chosen)) if chosen is not None else headers
+    body = b"query=" + value if position == "POST-form" else data or b" "
+    return RawRequest("POST", url, typed, body, family=family)
 
 
 def _percent(rng: random.Random, data: bytes) -> bytes:

@@ -123,6 +123,7 @@ def faults_block(settings: Settings) -> dict[str, Any]:
     scenarios: list[dict[str, Any]] = []
     with start_server(arguments, logs, name="faults") as server:
         scenarios.append(faults.kill_idle_worker(server))
+        scenarios.append(faults.kill_every_idle_worker(server))
         scenarios.append(faults.kill_busy_worker(server, deadline_s=timeout + MARGIN_S))
     scenarios.append(faults.kill_zygote(arguments, logs))
     scenarios.append(faults.sigterm_in_flight(arguments, logs, deadline_s=timeout + MARGIN_S))

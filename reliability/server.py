@@ -64,6 +64,15 @@ class Server:
     def pid(self) -> int:
         return self.process.pid
 
+    @property
+    def expected_workers(self) -> int:
+        """How many workers the pool keeps: --workers (default 2) plus --fast-workers (default 1)."""
+        def option(name: str, default: int) -> int:
+            args = list(self.arguments)
+            return int(args[args.index(name) + 1]) if name in args else default
+
+        return option("--workers", 2) + option("--fast-workers", 1)
+
     def roles(self) -> Roles:
         return roles(self.pid)
 

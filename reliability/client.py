@@ -33,7 +33,7 @@ class RawRequest:
             lines.append(b"Content-Length: " + str(len(self.body)).encode())
         return b"\r\n".join(lines) + b"\r\n\r\n" + self.body
 
-    def describe(self, limit: int = 600) -> str:
+    def describe(self, limit: int = 1500) -> str:
         """The request in readable form (bytes escaped), cut at `limit` characters of target and body."""
         headers = "".join(f"\n  {n.decode('latin-1')}: {v!r}"[:200] for n, v in self.headers)
         body = f"\n  body {self.body[:limit]!r}{' ...' if len(self.body) > limit else ''}" if self.body else ""

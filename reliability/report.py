@@ -2,6 +2,7 @@
 
 from typing import Any
 
+EXAMPLES_SHOWN = 3
 BLOCK_TITLES = {"fuzz": "1. Fuzzing", "adversarial": "2. Adversarial queries", "load": "3. Load",
                 "faults": "4. Faults"}
 _HEADER = """# Reliability
@@ -67,15 +68,26 @@ def _fuzz(result: dict[str, Any]) -> list[str]:
         lines.append(f"| {family} | {sum(counts.values()):,} | "
                      + " | ".join(str(counts.get(s, "")) for s in statuses) + " |")
     log = result["server_log"]
-    lines += ["", f"Server log: {log['asgi_exceptions']} unhandled exceptions in the app (a 500 each), "
-                  f"{log['rust_panics']} Rust panics in a worker, {log['tracebacks']} tracebacks in all (the "
-                  "endpoint logs the engine's internal errors with theirs). Worker ended under a query (422 "
-                  f"saying so): {tally['notes'].get('worker-stopped', 0)}; engine internal errors (422): "
-                  f"{tally['notes'].get('engine-internal-error', 0)}. The server answered afterwards: "
+    panics = "; ".join(f"{n} × \"{message}\"" for message, n in log.get("panic_messages", {}).items())
+    lines += ["", f"Server log: {log['asgi_exceptions']} unhandled exceptions in the app (a 500 each); "
+                  f"{log['rust_panics']} Rust panics in a worker{': ' + panics if panics else ''}; "
+                  f"{log['tracebacks']} Python tracebacks (the endpoint logs why the engine failed inside, and "
+                  "rdflib logs literals it cannot convert). The server answered afterwards: "
                   f"{'yes' if result['alive_after'] else '**no**'}."]
+    notes = tally["notes"]
+    if notes:
+        lines += ["", "Answers that are no failure by the targets but worth reading: "
+                  + ", ".join(f"{n} × {kind}" for kind, n in notes.items())
+                  + " (`worker-stopped`: 422 \"The worker running the query stopped\"; `engine-internal-error`: 422 "
+                    "\"the query engine stopped with an internal error\")."]
     if tally["examples"]:
-        lines += ["", "### Findings", "", "The first requests of each kind, as sent (bytes escaped):", ""]
+        lines += ["", "### Findings", "", f"The first {EXAMPLES_SHOWN} requests of each kind, as sent (bytes escaped; "
+                  "long ones cut: the JSON record has more, and request number N of the seed gives the whole):", ""]
+        shown: dict[str, int] = {}
         for example in tally["examples"]:
+            shown[example["kind"]] = shown.get(example["kind"], 0) + 1
+            if shown[example["kind"]] > EXAMPLES_SHOWN:
+                continue
             leaked = f", names {', '.join(example['leaked'])}" if example["leaked"] else ""
             lines += [f"- **{example['kind']}**, request {example['index']}: {example['status']} in "
                       f"{example['seconds']} s{leaked}", "", "  ```", *[f"  {line}" for line in

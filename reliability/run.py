@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,13 +72,19 @@ def fuzz_block(settings: Settings) -> dict[str, Any]:
         seconds = time.monotonic() - started
         with Client(server.port, timeout_s=30) as client:
             alive_after = server.process.poll() is None and client.send(PROBE).status == 200
-        log = server.log_text()
         result = {"seed": settings.seed, "clients": settings.clients, "deadline_s": deadline, "seconds": seconds,
                   "tally": tally.record(), "alive_after": alive_after,
-                  "server_log": {"asgi_exceptions": log.count("Exception in ASGI application"),
-                                 "rust_panics": len(re.findall(r"panicked at", log)),
-                                 "tracebacks": log.count("Traceback (most recent call last)")}}
+                  "server_log": server_log_summary(server.log_text())}
     return _block(settings, server, result, fuzz_targets(result))
+
+
+def server_log_summary(log: str) -> dict[str, Any]:
+    """What the server logged: unhandled exceptions (each a 500), Rust panics and Python errors, by message."""
+    panics = Counter(re.findall(r"panicked at [^\n]*\n([^\n]+)", log))
+    errors = Counter(line[:160] for line in re.findall(r"^[A-Za-z_][\w.]*(?:Error|Exception): [^\n]*", log, re.M))
+    return {"asgi_exceptions": log.count("Exception in ASGI application"), "rust_panics": sum(panics.values()),
+            "panic_messages": dict(panics.most_common()), "tracebacks": log.count("Traceback (most recent call last)"),
+            "errors_logged": dict(errors.most_common(8))}
 
 
 def adversarial_block(settings: Settings) -> dict[str, Any]:

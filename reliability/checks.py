@@ -2,6 +2,7 @@
 exception or a file path, no answer in time."""
 
 import re
+from urllib.parse import unquote_to_bytes
 
 from .client import RawRequest, Reply
 
@@ -17,7 +18,8 @@ NAMED_ON_PURPOSE = {"/openapi.json": {"HTTPValidationError", "ValidationError"}}
 def leaks(request: RawRequest, reply: Reply) -> list[str]:
     """Exception names, tracebacks and file paths in the body that the request did not put there itself."""
     text = reply.text()
-    sent = request.target.decode("latin-1") + request.body.decode("utf-8", errors="replace")
+    raw = request.target + b" " + request.body
+    sent = raw.decode("latin-1") + unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8", errors="replace")
     path = request.target.split(b"?", 1)[0].decode("latin-1")
     allowed = NAMED_ON_PURPOSE.get(path, set())
     found = [m.group(0) for m in EXCEPTION_NAME.finditer(text) if m.group(0) not in allowed]

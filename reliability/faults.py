@@ -76,6 +76,15 @@ def _busy_worker(server: Server, *, within_s: float = 3.0) -> int | None:
     return None
 
 
+def exit_in_words(code: int | None) -> str:
+    """An exit status as a person reads it: `exit 2`, or `ended by signal 15 (SIGTERM)`."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        return f"ended by signal {-code} ({signal.Signals(-code).name})"
+    return f"exit {code}"
+
+
 def _reply_record(reply: Reply | None) -> dict[str, Any]:
     if reply is None:
         return {"status": None, "outcome": "no answer"}
@@ -152,7 +161,7 @@ def kill_zygote(arguments: Sequence[str], log_dir: Path) -> dict[str, Any]:
         said = "the process that starts query workers died" in server.log_text()
         left = [pid for pid in [zygote, *workers] if alive(pid)]
         ok = reply.status == 503 and documented_5xx(reply) and code == 2 and said and not left
-        return {"name": "kill -9 the zygote", "request_after": _reply_record(reply), "exit_code": code,
+        return {"name": "kill -9 the zygote", "request_after": _reply_record(reply), "exit": exit_in_words(code),
                 "says_why": said, "left_running": left, "ok": ok,
                 "expected": "503 naming the restart; serve exits 2 saying the worker-starting process died; "
                             "no process left"}
@@ -178,7 +187,10 @@ def sigterm_in_flight(arguments: Sequence[str], log_dir: Path, *, deadline_s: fl
         bad_status = reply is not None and reply.status is not None and reply.status >= 500 and not documented_5xx(
             reply)
         ok = no_hang and not bad_status and code is not None and not left
-        return {"name": "SIGTERM with a query in flight", "in_flight": _reply_record(reply), "exit_code": code,
+        # uvicorn stops gracefully on SIGTERM (the request in flight is finished first), then ends itself by the
+        # same signal, so that whoever sent it sees the process end by it.
+        return {"name": "SIGTERM with a query in flight", "in_flight": _reply_record(reply),
+                "exit": exit_in_words(code),
                 "seconds_to_exit": round(stopped_s, 2), "left_running": left, "ok": ok,
                 "expected": "the client gets an answer or a closed connection (no hang, no undocumented 5xx); "
                             "serve exits; no process left"}

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from .adversarial import percentile
 from .checks import failures
-from .client import Client, RawRequest, source_address
+from .client import Client, RawRequest, Reply, source_address
 from .queries import valid_query
 from .vocabulary import Vocabulary
 
@@ -108,7 +108,7 @@ def run_phase(port: int, load: Workload, *, clients: int, seconds: float, seed: 
     return _phase_record(logs, started, ended, clients=clients, time_limit_client=time_limit_client)
 
 
-def _record(log: ClientLog, sent: RawRequest, reply: Any, deadline_s: float) -> None:
+def _record(log: ClientLog, sent: RawRequest, reply: Reply, deadline_s: float) -> None:
     log.latencies_s.append(reply.seconds)
     log.finished.append(time.monotonic())
     log.statuses[str(reply.status or reply.outcome)] += 1

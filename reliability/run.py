@@ -152,17 +152,28 @@ def _block(settings: Settings, server: Server, result: dict[str, Any],
             "targets": targets}
 
 
+def _commit() -> str | None:
+    """The commit checked out when the harness started (its code is what runs), marked when files differ from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPOSITORY, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "src", "reliability")
+    return f"{commit} with uncommitted changes" if commit and changed else commit or None
+
+
+COMMIT = _commit()
+
+
 def machine() -> dict[str, Any]:
     """What the block ran on."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                      if line.startswith("MemTotal:"))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPOSITORY, capture_output=True,
-                            text=True).stdout.strip()
     return {"cpus": os.cpu_count(), "cpu_model": cpu, "memory_gb": round(memory_kb / 1024 / 1024, 1),
             "kernel": platform.release(), "python": platform.python_version(),
-            "kraeftgraf": importlib.metadata.version("kraeftgraf"), "git_commit": commit or None,
+            "kraeftgraf": importlib.metadata.version("kraeftgraf"), "git_commit": COMMIT,
             "load_average_at_start": os.getloadavg()}
 
 

@@ -86,11 +86,12 @@ def run_fuzz(port: int, plan: FuzzPlan, vocab: Vocabulary, *, progress_every: in
     tally = Tally()
     counter = iter(range(plan.first, plan.first + plan.requests))
     lock = threading.Lock()
+    stop = threading.Event()  # set when the caller is interrupted: the threads end after their request
     started = time.monotonic()
 
     def client_loop(number: int) -> None:
         with Client(port, source=source_address(number), timeout_s=plan.deadline_s) as client:
-            while True:
+            while not stop.is_set():
                 with lock:
                     index = next(counter, None)
                 if index is None:
@@ -102,8 +103,11 @@ def run_fuzz(port: int, plan: FuzzPlan, vocab: Vocabulary, *, progress_every: in
                     print(f"   {counted} requests, {rate:.0f}/s; failures {dict(tally.failures)}", flush=True)
 
     threads = [threading.Thread(target=client_loop, args=(n,), name=f"fuzz-{n}") for n in range(plan.clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        stop.set()
     return tally

@@ -98,10 +98,12 @@ def run_phase(port: int, load: Workload, *, clients: int, seconds: float, seed: 
     if time_limit_client:
         threads.append(threading.Thread(target=runaway_client, name="time-limit"))
     started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+    finally:  # also when interrupted: the clients end after their request
+        stop.set()
     ended = time.monotonic()
     for thread in threads:
         thread.join()

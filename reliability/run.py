@@ -158,7 +158,8 @@ def _commit() -> str | None:
         return subprocess.run(["git", *args], cwd=REPOSITORY, capture_output=True, text=True).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD")
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", "src", "reliability")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "src", "reliability",
+                  ":(exclude)reliability/results")
     return f"{commit} with uncommitted changes" if commit and changed else commit or None
 
 

@@ -69,6 +69,16 @@ def test_sparql_update_is_refused_as_read_only_naming_the_operation(update: str,
     assert named in str(refused.value)
 
 
+@pytest.mark.parametrize("update", ["# x\rDROP ALL", "#\rLOAD <http://example.org/data.ttl>",
+                                    "# a\r DELETE WHERE { ?s ?p ?o }"])
+def test_an_update_after_a_comment_ended_by_a_carriage_return_is_refused_as_read_only(update: str) -> None:
+    # Found by the reliability harness: rdflib reads the whole text as one comment, so its update parser found no
+    # operation, and the endpoint answered 422 "internal error" instead of refusing.
+    for engine_checks_syntax in (False, True):
+        with pytest.raises(QueryRefusedError, match="read-only"):
+            inspect_query(update, graphs=GRAPHS, engine_checks_syntax=engine_checks_syntax)
+
+
 def test_a_syntax_error_names_line_and_column() -> None:
     with pytest.raises(SparqlSyntaxError) as error:
         inspect_query("SELECT ?s\nWHERE { ?s ?p }", graphs=GRAPHS)

@@ -185,9 +185,11 @@ def _parse_fully(text: str, base: str | None) -> InspectedQuery:
 def _refuse_update(text: str, keyword: str) -> None:
     """Say "read-only", naming the operations (from rdflib's update parser where it reads them)."""
     try:
-        operations = sorted({_UPDATE_NAMES.get(op.name, op.name) for op in parseUpdate(text).request})
+        # rdflib reads no operation at all where Oxigraph's reading ends a comment at a carriage return
+        operations = sorted({_UPDATE_NAMES.get(op.name, op.name) for op in parseUpdate(text).request or ()})
     except (ParseBaseException, RecursionError, ValueError):
-        operations = [keyword]
+        operations = []
+    operations = operations or [keyword]
     raise QueryRefusedError(
         f"this endpoint is read-only and does not accept SPARQL Update ({', '.join(operations)}). "
         "Change the data in its Turtle files and rebuild.")

@@ -131,7 +131,7 @@ def test_a_query_that_needs_too_much_memory_is_stopped_with_422_and_the_worker_i
     with without_fault_handler(), app_client(load_protocol_dataset(), LIMITS) as client:
         response = client.get("/sparql", params={"query": query})
         assert response.status_code == 422
-        assert "memory" in response.text
+        assert "memory" in response.text and "64 MB, --memory-limit-mb" in response.text  # which limit, its value
         for _ in range(3):  # every worker still answers
             assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 

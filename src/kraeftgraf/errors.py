@@ -170,6 +170,15 @@ class ServerBusyError(KraeftgrafError):
         self.seconds = seconds
 
 
+class MemoryLimitError(KraeftgrafError):
+    """A query that needed more memory than a worker may use, and was stopped."""
+
+    def __init__(self, megabytes: int) -> None:
+        super().__init__(f"The query needed more memory than this endpoint lets a query use ({megabytes} MB, "
+                         "--memory-limit-mb) and was stopped. Make it more selective or add LIMIT.")
+        self.megabytes = megabytes
+
+
 class TooManyRequestsError(KraeftgrafError):
     """A client that already runs as many queries at once as the endpoint lets one client run."""
 

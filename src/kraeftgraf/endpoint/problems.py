@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..errors import (
     KraeftgrafError,
+    MemoryLimitError,
     NotAcceptableError,
     ParameterError,
     ProtocolError,
@@ -35,6 +36,7 @@ _STATUS: dict[type[KraeftgrafError], int] = {
     RequestTooLargeError: 413,
     # The query is well formed but its answer is more than the endpoint gives: retrying as is will not help.
     ResultTooLargeError: 422,
+    MemoryLimitError: 422,
 }
 # A query stopped at the time limit, or no worker free to run it, is 503 with Retry-After, as Apache Jena Fuseki
 # answers a timeout: the server may manage it when it is less busy. Every query running now ends within one

@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from ..engines.base import HoldsHandles, QueryEngine
-from ..errors import QueryTimeoutError, ServerBusyError, TooManyRequestsError, WorkerPoolBrokenError
+from ..errors import (
+    MemoryLimitError,
+    QueryTimeoutError,
+    ServerBusyError,
+    TooManyRequestsError,
+    WorkerPoolBrokenError,
+)
 from .admission import Admission, CostMemory, cost_key
 from .egress import route_urllib_through
 from .problems import BACKEND_FAILED, HttpProblem, problem_for
@@ -203,8 +209,12 @@ class WorkerPool:
                     raise QueryTimeoutError(self.timeout) from None
                 fast_ok = False  # not a short query after all: on to a general worker for the rest of the time
             except EOFError:
-                raise HttpProblem(422, "The worker running the query stopped (most likely it ran out of memory). "
-                                       "Make the query more selective or add LIMIT.") from None
+                raise HttpProblem(422, self._stopped_message()) from None
+
+    def _stopped_message(self) -> str:
+        return (f"The worker running the query stopped: it needed more memory than a query may use "
+                f"({self.memory_limit_mb} MB, --memory-limit-mb), or the query engine failed on it (the server log "
+                "says which). Make the query more selective or add LIMIT, or write it another way.")
 
     async def _exchange(self, worker: _Worker, job: Job, seconds: float) -> object:
         loop = asyncio.get_running_loop()
@@ -426,7 +436,7 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
         try:
             reply = job.run(context)
         except Exception as exc:
-            reply = problem_for(exc)
+            reply = problem_for(MemoryLimitError(memory_limit_mb) if isinstance(exc, MemoryError) else exc)
             if reply.message.startswith("The query could not be evaluated") or reply.message == BACKEND_FAILED:
                 traceback.print_exc()  # the reason the client is not shown goes to the server log
         finally:
@@ -436,7 +446,7 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
         try:
             channel.sendall(_frame((retiring, reply)))
         except MemoryError:
-            channel.sendall(_frame((True, problem_for(MemoryError()))))
+            channel.sendall(_frame((True, problem_for(MemoryLimitError(memory_limit_mb)))))
             return
         if retiring:
             return

@@ -385,6 +385,20 @@ def test_evidence_for_recommendation_5_in_both_documents(knowledge_graph: Knowle
     assert numbers == {(PLAN_DOC, "5"), (FOLLOW_UP_DOC, "6")}
 
 
+def test_evidence_carries_the_curators_note_on_where_the_quote_stands(knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "evidence-for-resource", resource="id:term-needs-assessment")
+    notes = {r["quote"]: r["note"] for r in rows}
+    # 004, the box "Behovsvurdering" ends "som gennemføres ved en samtale med patienten. (Kilde: Sundhedsstyrelsen)":
+    # the note names the box and its attribution, which the quote alone does not say.
+    quote = ("Opfølgningsplanen er baseret på en behovsvurdering, som gennemføres ved en samtale med patienten. "
+             "(Kilde: Sundhedsstyrelsen)")
+    assert notes[quote] == "Boksen 'Behovsvurdering', med kildeangivelsen '(Kilde: Sundhedsstyrelsen)'."
+    # 001 numbers the plan's recommendation 5 as "Anbefaling 6" and words it "senfølger i forbindelse med kræft".
+    recommendation = {r["numberInDocument"]: r["note"] for r in run(knowledge_graph, "evidence-for-resource")}
+    assert "'Anbefaling 6'" in str(recommendation["6"])
+    assert recommendation["5"] is None
+
+
 def test_evidence_includes_the_status_claims_of_an_initiative(knowledge_graph: KnowledgeGraph) -> None:
     rows = run(knowledge_graph, "evidence-for-resource",
                resource="id:initiative-hovedstaden-senfoelgeklinik-gastroenheden-hvidovre")

@@ -188,6 +188,17 @@ def test_an_initiative_with_two_statuses_under_one_recommendation_has_one_row(kn
     assert (joined(talks[0]["statusText"]), talks[0]["statusClaims"]) == ({"Igangsat", "Projektet er implementeret"}, 2)
 
 
+def test_status_counts_count_an_initiative_under_each_listing_with_its_own_status(
+        knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "status-counts-per-recommendation")
+    under_d = {r["normalisedStatus"]: r["initiatives"] for r in rows if r["item"] == iri(DEL_2 + "d")}
+    # 001 under "Anbefaling D" (lines 1543-1689): "Løbende" (1584); "Implementeret i nævnte afdelinger" (1596),
+    # "Etableret" (1628), "Etableret – og løbende" (1637), "Implementeret" (1646), "Anvendes ..." (1656), "Etableret"
+    # (1671), "Implementeret" (1680), all counted as implemented; "Igangsat" (1688) for "Samtaler om liv og
+    # behandling", which is implemented only under Anbefaling 10 ("Projektet er implementeret", line 1287).
+    assert under_d == {"Løbende": 1, "Implementeret": 7, "I gang": 1}
+
+
 # --- 4: initiatives per hospital ---------------------------------------------------------------------------------
 
 def test_initiatives_per_hospital_in_hovedstaden_cover_its_six_hospitals(knowledge_graph: KnowledgeGraph) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..errors import SearchFilterError
 
 if TYPE_CHECKING:
-    from ..search.index import SearchResults
+    from ..search.index import DocumentRef, SearchResults
 
 EXIT_OK, EXIT_NOT_FOUND = 0, 1
 _SNIPPET_WIDTH = 200
@@ -68,12 +68,24 @@ def _table(results: "SearchResults") -> str:
         return f"Nothing found for {results.query.text!r}."
     rows = [["resource", "field", "document", "snippet"]]
     for hit in results.hits:
-        where = "; ".join(d.label + (f", p. {d.page}" if d.page is not None else "") for d in hit.documents)
+        where = "; ".join(d.label + _place(d) for d in hit.documents)
         snippet = marked_text(hit.snippet)
         rows.append([f"{hit.label} ({_short(hit.resource)})", hit.field, where,
                      snippet if len(snippet) <= _SNIPPET_WIDTH else snippet[:_SNIPPET_WIDTH - 1] + "…"])
     shown = f"{len(results.hits)} of {results.total}" if results.total > len(results.hits) else str(results.total)
-    return f"{text_table(rows)}\n\n{shown} texts, best first; **word** marks what matched."
+    saying = "; ".join(f"{d.label or d.iri} ({d.passages})" for d in results.documents) or "none"
+    return (f"{text_table(rows)}\n\n{shown} texts, best first; **word** marks what matched.\n"
+            f"Documents that say it in their own words (quotes, status texts; passages): {saying}.")
+
+
+def _place(document: "DocumentRef") -> str:
+    """Where in the document, as far as the data says: ", p. 3, lines 120-121"."""
+    place = f", p. {document.page}" if document.page is not None else ""
+    if document.start_line is not None:
+        end = document.end_line if document.end_line is not None else document.start_line
+        place += f", line {document.start_line}" if end == document.start_line else \
+            f", lines {document.start_line}-{end}"
+    return place
 
 
 def _short(iri: str) -> str:

@@ -9,15 +9,16 @@ from .index import DocumentRef, SearchHit, SearchResults
 from .snippets import marked_text
 
 CSV_COLUMNS = ("resource", "label", "class", "classLabel", "field", "lang", "snippet", "document", "documentLabel",
-               "page", "startLine", "endLine", "score")
+               "evidence", "page", "startLine", "endLine", "score")
 
 
 def results_json(results: SearchResults) -> dict[str, Any]:
-    """The search, how many texts matched, and the hits shown, best first."""
+    """The search, how many texts matched, the documents that say it in their own words, and the hits shown."""
     return {
         "text": results.query.text,
         "terms": [{"kind": t.kind, "stems": list(t.parts)} for t in results.query.terms],
         "total": results.total,
+        "documents": [{"iri": d.iri, "label": d.label, "passages": d.passages} for d in results.documents],
         "hits": [hit_json(hit) for hit in results.hits],
     }
 
@@ -52,13 +53,13 @@ def results_csv(results: SearchResults) -> str:
         writer.writerow([
             hit.resource, hit.label, hit.class_iri or "", hit.class_label or "", hit.field, hit.lang,
             marked_text(hit.snippet), " ".join(d.iri for d in hit.documents), "; ".join(d.label for d in hit.documents),
-            _blank(only.page), _blank(only.start_line), _blank(only.end_line), f"{hit.score:.4f}",
+            only.evidence or "", _blank(only.page), _blank(only.start_line), _blank(only.end_line), f"{hit.score:.4f}",
         ])
     return out.getvalue()
 
 
 def _document_json(document: DocumentRef) -> dict[str, Any]:
-    return {"iri": document.iri, "label": document.label, "page": document.page,
+    return {"iri": document.iri, "label": document.label, "evidence": document.evidence, "page": document.page,
             "startLine": document.start_line, "endLine": document.end_line}
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..errors import SearchFilterError
 from .query import SearchQuery, parse_search
 from .snippets import Segment, snippet
-from .texts import Corpus, Source
+from .texts import VERBATIM_FIELDS, Corpus, Source
 from .words import STEMMER, normalized, words
 
 DEFAULT_LIMIT = 20
@@ -23,8 +23,8 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE hits (id INTEGER PRIMARY KEY, resource TEXT NOT NULL, field TEXT NOT NULL, lang TEXT NOT NULL,
                    text TEXT NOT NULL, weight REAL NOT NULL);
-CREATE TABLE sources (hit INTEGER NOT NULL, document TEXT NOT NULL, page INTEGER, start_line INTEGER,
-                      end_line INTEGER);
+CREATE TABLE sources (hit INTEGER NOT NULL, document TEXT NOT NULL, evidence TEXT, page INTEGER,
+                      start_line INTEGER, end_line INTEGER);
 CREATE INDEX sources_by_hit ON sources (hit);
 CREATE TABLE types (resource TEXT NOT NULL, class TEXT NOT NULL, PRIMARY KEY (resource, class));
 CREATE TABLE resources (iri TEXT PRIMARY KEY, label TEXT NOT NULL, label_en TEXT NOT NULL, class TEXT,
@@ -35,10 +35,11 @@ CREATE VIRTUAL TABLE texts USING fts5(stems, words, tokenize = 'unicode61 remove
 
 @dataclass(frozen=True)
 class DocumentRef:
-    """A document a hit's text comes from, with its label and, where known, the page and lines."""
+    """A document a hit's text comes from, with its label and, where known, the evidence node, page and lines."""
 
     iri: str
     label: str
+    evidence: str | None = None  # an IRI, or "_:label" for a blank node (the label means something only here)
     page: int | None = None
     start_line: int | None = None
     end_line: int | None = None
@@ -61,12 +62,22 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class DocumentCount:
+    """A document that says what was searched for in its own words, and in how many passages (quotes, statuses)."""
+
+    iri: str
+    label: str
+    passages: int
+
+
+@dataclass(frozen=True)
 class SearchResults:
-    """The best hits for a search, best first, and how many texts matched in all."""
+    """The best hits for a search, best first, how many texts matched in all, and the documents that say it."""
 
     query: SearchQuery
     hits: tuple[SearchHit, ...]
     total: int
+    documents: tuple[DocumentCount, ...] = ()  # over every match, not only the hits shown; most passages first
 
 
 class SearchIndex:
@@ -133,14 +144,26 @@ class SearchIndex:
                       class_iri=class_iri, class_label=class_label, field=field, lang=text_lang, text=body,
                       snippet=snippet(body, query), documents=self._sources(hit_id), score=score)
             for hit_id, resource, field, text_lang, body, score, label, label_en, class_iri, class_label in rows)
-        return SearchResults(query=query, hits=hits, total=total)
+        return SearchResults(query=query, hits=hits, total=total, documents=self._saying(where, parameters))
 
     def _sources(self, hit: int) -> tuple[DocumentRef, ...]:
         rows = self.connection.execute(
-            "SELECT s.document, COALESCE(r.label, ''), s.page, s.start_line, s.end_line FROM sources s "
-            "LEFT JOIN resources r ON r.iri = s.document WHERE s.hit = ? ORDER BY s.document, s.page, s.start_line",
-            (hit,)).fetchall()
+            "SELECT s.document, COALESCE(r.label, ''), s.evidence, s.page, s.start_line, s.end_line FROM sources s "
+            "LEFT JOIN resources r ON r.iri = s.document WHERE s.hit = ? "
+            "ORDER BY s.document, s.page, s.start_line, s.evidence", (hit,)).fetchall()
         return tuple(DocumentRef(*row) for row in rows)
+
+    def _saying(self, where: str, parameters: dict[str, str]) -> tuple[DocumentCount, ...]:
+        """The documents with a matching quote or status text, counting their matching passages."""
+        fields = ", ".join(f"'{name}'" for name in VERBATIM_FIELDS)
+        if "document" in parameters:  # a passage from two documents counts only for the one asked for
+            where += " AND s.document = :document"
+        rows = self.connection.execute(
+            f"""SELECT s.document, COALESCE(r.label, ''), count(DISTINCT h.id) AS passages
+                FROM texts JOIN hits h ON h.id = texts.rowid JOIN sources s ON s.hit = h.id
+                LEFT JOIN resources r ON r.iri = s.document {where} AND h.field IN ({fields})
+                GROUP BY s.document ORDER BY passages DESC, s.document""", parameters).fetchall()
+        return tuple(DocumentCount(*row) for row in rows)
 
 
 def build_index(corpus: Corpus) -> SearchIndex:
@@ -155,7 +178,7 @@ def build_index(corpus: Corpus) -> SearchIndex:
                                 FIELD_WEIGHTS.get(text.field, 1.0)))
             connection.execute("INSERT INTO texts (rowid, stems, words) VALUES (?, ?, ?)",
                                (number, " ".join(w.stem for w in found), " ".join(w.lower for w in found)))
-            connection.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?)",
+            connection.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
                                    [(number, *_source_row(s)) for s in text.sources])
         connection.executemany("INSERT OR IGNORE INTO types VALUES (?, ?)",
                                [(r, c) for r, classes in corpus.types.items() for c in classes])
@@ -188,8 +211,8 @@ def _connect() -> sqlite3.Connection:
     return connection
 
 
-def _source_row(source: Source) -> tuple[str, int | None, int | None, int | None]:
-    return source.document, source.page, source.start_line, source.end_line
+def _source_row(source: Source) -> tuple[str, str | None, int | None, int | None, int | None]:
+    return source.document, source.evidence, source.page, source.start_line, source.end_line
 
 
 def _class_of(corpus: Corpus, iri: str) -> tuple[str | None, str | None]:

@@ -2,15 +2,15 @@
 
 Read through the query-engine interface, so the same texts come from the built dataset, an in-memory or on-disk
 Oxigraph store, or RDF files served as they are. A quote or an evidence note comes from the one document its
-evidence names (with the page and, where the data gives them, the lines); a status text from the documents of its
-claim's evidence; any other text from the documents that give evidence for its resource.
+evidence names (with the evidence node and, where the data gives them, its page and lines); a status text from the
+documents of its claim's evidence; any other text from the documents that give evidence for its resource.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..engines.base import QueryEngine
@@ -22,8 +22,14 @@ RESOURCE_FIELDS: Mapping[str, str] = {
     "dcterms:description": "description", "kg:text": "text", "kg:purpose": "purpose", "kg:targetGroup": "targetGroup",
     "kg:milestone": "milestone", "skos:definition": "definition",
 }
-EVIDENCE_FIELDS: Mapping[str, str] = {"kg:quote": "quote", "dcterms:description": "evidenceNote"}
+# An evidence note is written as kg:evidenceNote (a subproperty of dcterms:description) or, in older data, as
+# dcterms:description itself; both are read, and a note stated both ways is one text.
+EVIDENCE_FIELDS: Mapping[str, str] = {"kg:quote": "quote", "kg:evidenceNote": "evidenceNote",
+                                      "dcterms:description": "evidenceNote"}
 STATUS_FIELD = "statusText"
+# The fields whose words are the document's own, each tied to one place in one document: they answer "which
+# documents say this?" (a label or description is the curators' wording, shared by every document of its resource).
+VERBATIM_FIELDS = ("quote", STATUS_FIELD)
 FIELDS = tuple(dict.fromkeys([*RESOURCE_FIELDS.values(), STATUS_FIELD, *EVIDENCE_FIELDS.values()]))
 # Terms of the ontology describe the vocabulary, not what a document says: they are left out.
 _VOCABULARY_TYPES = ("owl:Ontology", "owl:Class", "rdfs:Class", "rdf:Property", "owl:ObjectProperty",
@@ -37,6 +43,7 @@ class Source:
     """A document a text comes from, with where in it, when the data says."""
 
     document: str
+    evidence: str | None = None  # the evidence node: an IRI, or "_:label" for a blank node (named only in this index)
     page: int | None = None
     start_line: int | None = None
     end_line: int | None = None
@@ -120,8 +127,15 @@ def _literal(node: Node) -> Literal:
 
 
 def _source(row: Mapping[str, Node]) -> Source:
-    return Source(document=str(row["document"]), page=_number(row.get("page")),
-                  start_line=_number(row.get("startLine")), end_line=_number(row.get("endLine")))
+    return Source(document=str(row["document"]), evidence=_node_name(row.get("evidence")),
+                  page=_number(row.get("page")), start_line=_number(row.get("startLine")),
+                  end_line=_number(row.get("endLine")))
+
+
+def _node_name(node: Node | None) -> str | None:
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return None if node is None else str(node)
 
 
 def _number(node: Node | None) -> int | None:
@@ -186,12 +200,14 @@ _VOCABULARY = f"""SELECT DISTINCT ?term WHERE {{
   VALUES ?type {{ {" ".join(_VOCABULARY_TYPES)} }}
   ?term a ?type .
 }}"""
+# Evidence named by an IRI has its texts read with its resource's (below), not as a resource of its own.
 _RESOURCE_TEXTS = f"""SELECT DISTINCT ?resource ?property ?text WHERE {{
   VALUES ?property {{ {" ".join(RESOURCE_FIELDS)} }}
   ?resource ?property ?text .
   FILTER(isIRI(?resource) && isLiteral(?text))
+  FILTER NOT EXISTS {{ ?resource a kg:Evidence }}
 }}"""
-_STATUS_TEXTS = """SELECT DISTINCT ?resource ?claim ?text ?document ?page ?startLine ?endLine WHERE {
+_STATUS_TEXTS = """SELECT DISTINCT ?resource ?claim ?text ?evidence ?document ?page ?startLine ?endLine WHERE {
   ?resource kg:hasStatus ?claim . ?claim kg:statusText ?text .
   OPTIONAL {
     ?claim kg:hasEvidence ?evidence . ?evidence kg:inDocument ?document .

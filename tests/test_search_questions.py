@@ -67,3 +67,24 @@ def test_a_document_filter_answers_where_one_document_says_it(knowledge_graph: K
     results = knowledge_graph.search('"Kræftplan IV"', document=GUIDANCE, limit=500)
     assert [d.iri for d in results.documents] == [GUIDANCE]
     assert any("Ifølge Kræftplan IV skulle 90 pct." in " ".join(hit.text.split()) for hit in results.hits)
+
+
+def test_the_saved_search_query_finds_quotes_and_status_texts_with_their_document(
+        knowledge_graph: KnowledgeGraph) -> None:
+    rows = list(knowledge_graph.query("search", text="Kræftplan IV"))
+    # 002:153 "traf i efteråret 2019 beslutning om udmøntning af midler fra Kræftplan IV": a status text in 002
+    assert any(row["field"] == "statusText" and row["document"] == SJAELLAND and "Kræftplan IV" in row["match"]
+               for row in rows)
+    # 004:42 "Ifølge Kræftplan IV skulle 90 pct.": a quote in 004
+    assert any(row["field"] == "quote" and row["document"] == GUIDANCE for row in rows)
+    assert all(row["document"] is None for row in rows if row["field"] in ("label", "description", "definition"))
+
+
+@pytest.mark.parametrize("text", ["Kræftplan IV", "senfølgeklinik", "pårørende"])
+def test_the_saved_query_and_the_full_text_search_name_the_same_documents_for_a_text_as_written(
+        knowledge_graph: KnowledgeGraph, text: str) -> None:
+    """Both look in the same fields; the saved query compares the text as written, the full-text search its stems,
+    so for a text with no other forms in the data they agree on which documents say it."""
+    saved = {row["document"] for row in knowledge_graph.query("search", text=text)
+             if row["field"] in ("quote", "statusText")}
+    assert saved and saved == {d.iri for d in knowledge_graph.search(f'"{text}"', limit=500).documents}

@@ -14,7 +14,12 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kraeftgraf.endpoint.problems import problem_for
+from kraeftgraf.endpoint.search_routes import search_job
 from kraeftgraf.endpoint.settings import EndpointSettings
+from kraeftgraf.endpoint.workers import WorkerContext
+from kraeftgraf.engines.base import RdflibEngine
+from kraeftgraf.errors import SearchUnavailableError
 from kraeftgraf.graph.load import load_dataset
 from kraeftgraf.graph.pipeline import BuiltDataset
 from kraeftgraf.namespaces import ID, KG
@@ -185,3 +190,20 @@ def test_any_limit_is_answered_or_refused_naming_the_limit(client: TestClient, l
     assert response.status_code in (200, 400), (limit, response.status_code, response.text[:300])
     if response.status_code == 400:
         assert "limit=" in response.json()["detail"], limit
+
+
+def test_an_endpoint_without_an_index_answers_501_pointing_to_the_saved_query() -> None:
+    """With --backend the workers answer from a remote store and keep no index (no search_index in their context)."""
+    job = search_job([("text", "PRO")], None)
+    context = WorkerContext(engine=RdflibEngine(load_dataset([SAMPLE])), graphs=frozenset(), max_rows=10)
+    with pytest.raises(SearchUnavailableError) as raised:
+        job.run(context)
+    problem = problem_for(raised.value)
+    assert problem.status == 501 and "/api/queries/search?text=" in problem.message
+
+
+def test_the_readme_documents_the_search_in_each_place_it_is_offered() -> None:
+    readme = (TESTS.parent / "README.md").read_text(encoding="utf-8")
+    offered_in = ("kraeftgraf search TEXT", "/api/search?text=", 'kg.search("', "a search box", "saved query `search`")
+    for offered in offered_in:
+        assert offered in readme, offered

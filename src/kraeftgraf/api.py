@@ -123,7 +123,8 @@ class KnowledgeGraph:
 
     def search(self, text: str, /, *, document: str | None = None, cls: str | None = None,
                limit: int = DEFAULT_LIMIT, lang: str = "da") -> SearchResults:
-        """Full-text search over what the documents say (`.hits`, best first; `.total` texts matched in all).
+        """Full-text search over what the documents say (`.hits`, best first; `.total` texts matched in all;
+        `.documents`, the documents whose quotes or status texts say it).
 
         Words are compared by their Danish stem; "a phrase" in double quotes; pårør* for a word's beginning.
         `document` and `cls` (IRIs or prefixed names: id:document-..., kg:Initiative) narrow the hits. The index

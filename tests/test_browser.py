@@ -160,6 +160,34 @@ def test_results_download_as_csv_and_json(page: "Page", embedded_server: Running
     assert results["head"]["vars"][0] == "item" and len(results["results"]["bindings"]) == shown
 
 
+def test_the_search_box_shows_hits_with_marked_snippets_and_their_documents(
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
+    page.goto(f"{embedded_server.url}/#search")
+    page.fill("#search-text", "pårørendes")
+    page.press("#search-text", "Enter")
+    page.wait_for_selector(".hit")
+    # ontology/themes.ttl: the theme labelled "Pårørende" is the best hit, its label marked
+    first = page.locator(".hit").first
+    assert first.locator(".hit-label").inner_text() == "Pårørende"
+    assert first.locator("mark").first.inner_text().lower().startswith("pårørend")
+    # 003:242 "de pårørendes behov og problemer": a quote whose hit names the newsletter, linked to its page
+    newsletter = page.locator(".hit-documents a", has_text="Nyhedsbrev om Kræftplan IV's værktøjer").first
+    assert newsletter.get_attribute("href") == "resource/document-sst-nyhedsbrev-kraeftplan-iv"
+    assert "Nyhedsbrev om Kræftplan IV's værktøjer" in page.locator("#search-documents").inner_text()
+    assert page.url.endswith("#search=p%C3%A5r%C3%B8rendes")
+    page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
+
+
+def test_the_search_box_shows_what_to_fix_in_a_search_that_cannot_run(
+        page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/#search")
+    page.fill("#search-text", '"kræftplan IV')
+    page.press("#search-text", "Enter")
+    error = page.locator("#search-error")
+    error.wait_for(state="visible")
+    assert "text=" in error.inner_text() and "none that closes it" in error.inner_text()
+
+
 def test_the_server_rendered_pages_work_under_their_policy(page: "Page", embedded_server: RunningServer) -> None:
     page.goto(f"{embedded_server.url}/resource/recommendation-hovedstaden-del-2-5")
     assert page.locator("h1").inner_text().startswith("Anbefaling 5")

@@ -238,3 +238,29 @@ class OutputExistsError(KraeftgrafError):
         super().__init__(f"{path} exists already, and `kraeftgraf new-document` never overwrites a file. "
                          f"Give another --output, or move {path} away first.")
         self.path = path
+
+
+class SearchTextError(KraeftgrafError):
+    """A full-text search that cannot be run as asked: no words, an open quote, an unknown document or class."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"{detail} Write words to look for, \"a phrase\" in double quotes, or the start of a word "
+                         "followed by * (e.g. pårør*).")
+        self.detail = detail
+
+
+class SearchFilterError(KraeftgrafError):
+    """A search filter (document, class, limit) that names nothing in the index or is out of range."""
+
+    def __init__(self, name: str, value: str, detail: str) -> None:
+        super().__init__(f"{name}={value!r}: {detail}")
+        self.name = name
+
+
+class SearchUnavailableError(KraeftgrafError):
+    """Full-text search was asked of an endpoint that has no index (one that serves a remote store)."""
+
+    def __init__(self) -> None:
+        super().__init__("Full-text search needs the data this endpoint holds itself; with --backend it answers from "
+                         "a remote store, whose data may change, and keeps no index. Use the saved query `search` "
+                         "(/api/queries/search?text=...), which looks for the text as written.")

@@ -14,6 +14,7 @@ from ..version import __version__
 from . import checks as cli_checks
 from . import curation as cli_curation
 from . import queries as cli_queries
+from . import search as cli_search
 from . import serve as cli_serve
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--graph", default=None, help="IRI of the named graph to replace (default: the dataset IRI)")
     publish.set_defaults(command=_publish)
     cli_queries.add_commands(commands)
+    cli_search.add_commands(commands)
     cli_serve.add_commands(commands)
     cli_curation.add_commands(commands)
     return parser

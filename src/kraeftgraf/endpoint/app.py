@@ -31,6 +31,7 @@ from .jobs import EntityJob, SparqlJob
 from .problems import HttpProblem, problem_for
 from .protocol import GRAPH_OFFERS, media_type, negotiate, read_query_request, service_description
 from .saved_routes import add_saved_query_routes
+from .search_routes import add_search_routes
 from .service import EndpointService, start_built
 from .settings import LOCAL_BASE_URL, listening_at, settings_from
 from .slow_clients import BodyDeadline
@@ -46,6 +47,7 @@ _DESCRIPTION = """A knowledge graph of Danish cancer-plan documents. Every fact 
 
 * **SPARQL 1.1 Protocol** at `/sparql` (GET, or POST as a form or as `application/sparql-query`).
 * **Saved queries** below: each is one operation with its own parameters.
+* **Full-text search** at `/api/search?text=...`: stemmed (Danish), ranked, with snippets and documents.
 * **Pages**: `/` (saved queries and a SPARQL editor), `/ontology`, `/resource/{name}`.
 
 Read-only. Queries have a time limit, and answers a maximum size; `GET /sparql` describes both."""
@@ -80,6 +82,7 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_sparql_route(app, served)
     add_saved_query_routes(app, served, _run_job)
+    add_search_routes(app, _run_job)
     _add_page_routes(app, served)
     add_docs_routes(app)
     return app

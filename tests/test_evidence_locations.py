@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from kraeftgraf import resources
 from kraeftgraf.errors import QuotesNotLocatedError, SourceTextChangedError
@@ -92,7 +92,7 @@ def test_the_shipped_source_texts_are_the_seeds_byte_for_byte() -> None:
 def test_the_manifest_gives_each_shipped_text_its_sha256_its_document_and_no_made_up_pdf_address() -> None:
     manifest = Graph().parse(SOURCES / "sources.ttl")
     spdx = "http://spdx.org/rdf/terms#"
-    named = {str(manifest.value(text, URIRef("http://purl.org/dc/terms/identifier"))): text
+    named = {str(manifest.value(text, DCTERMS.identifier)): text
              for text in manifest.subjects(RDF.type, KG.SourceText)}
     assert sorted(named) == sorted(p.name for p in SOURCES.glob("*.txt"))
     data = Graph()
@@ -104,8 +104,12 @@ def test_the_manifest_gives_each_shipped_text_its_sha256_its_document_and_no_mad
             (SOURCES / name).read_bytes()).hexdigest()
         document = manifest.value(text, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
         assert str(data.value(document, KG.sourceFile)) == name  # the document whose quotes are checked against it
+        # Title, issuer and date are the document's own, as the curated data gives them.
+        for ours, theirs in ((DCTERMS.title, DCTERMS.title), (DCTERMS.publisher, KG.issuedBy),
+                             (DCTERMS.issued, DCTERMS.issued)):
+            assert manifest.value(text, ours) == data.value(document, theirs), (name, ours)
         # No text and no data file names where the PDFs are published: the manifest gives no address.
-        assert manifest.value(text, URIRef("http://purl.org/dc/terms/source")) is None
+        assert manifest.value(text, DCTERMS.source) is None
 
 
 def test_a_source_text_changed_after_curation_stops_the_build(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from kraeftgraf import resources
 from kraeftgraf.errors import QuotesNotLocatedError, SourceTextChangedError
 from kraeftgraf.graph.pages import Pages
 from kraeftgraf.graph.pipeline import BuiltDataset, build
-from kraeftgraf.graph.source_text import Span, normalise
+from kraeftgraf.graph.source_text import SourceText, Span, normalise
 from kraeftgraf.namespaces import KG, OA
 
 from .conftest import SEEDS
@@ -233,3 +233,14 @@ def test_located_evidence_points_at_the_shipped_text_it_was_located_in(built: Bu
         document = graph.value(node, KG.inDocument)
         assert (text, RDF.type, KG.SourceText) in graph
         assert (text, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), document) in graph
+
+
+def test_a_word_hyphenated_at_a_line_end_is_found_all_three_ways_with_the_span_of_the_text() -> None:
+    text = "hurtig udredning og diag-\n  nostik.  Næste  linje"
+    source = SourceText(text)
+    whole = Span(text.index("hurtig"), text.index("nostik") + len("nostik"))
+    for quote in ("hurtig udredning og diagnostik", "hurtig udredning og diag-nostik",
+                  "hurtig udredning og diag- nostik"):
+        assert source.occurrences(quote) == [whole], quote
+    assert source.occurrences("nostik. Næste linje") == [Span(text.index("nostik"), len(text))]
+    assert source.occurrences("diagnose") == []

@@ -80,8 +80,10 @@ class LocatedQuotes:
             if location.suffix:
                 yield quote, OA.suffix, Literal(location.suffix)
             yield position, RDF.type, OA.TextPositionSelector
-            yield position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)
-            yield position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)
+            # xsd:integer, not the xsd:nonNegativeInteger of the Web Annotation context: Oxigraph stores the latter
+            # as the former, and every engine must give the same answers.
+            yield position, OA.start, Literal(span.start, datatype=XSD.integer)
+            yield position, OA.end, Literal(span.end, datatype=XSD.integer)
             yield evidence, KG.startLine, Literal(location.start_line, datatype=XSD.integer)
             yield evidence, KG.endLine, Literal(location.end_line, datatype=XSD.integer)
             if location.page is not None:

@@ -212,3 +212,29 @@ def test_redoc_runs_under_its_policy_and_stays_offline(
     page.wait_for_load_state("networkidle")
     # ReDoc shows Redocly's logo from a CDN, and hides it when it does not load: the offline page never loads it.
     csp_violations[:] = [v for v in csp_violations if "https://cdn.redoc.ly/" not in v]
+
+
+def test_the_source_viewer_opens_at_a_range_of_lines_and_marks_them(
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
+    # 002, lines 114-115: "Målrettet indsats for at sikre korrekt registrering med særligt fokus på markører i"
+    # / "kræftpakkeforløbene."
+    page.goto(f"{embedded_server.url}/source/document-sjaelland-8-punktsplan#L114-L115")
+    page.wait_for_selector("tr.target")
+    assert page.locator("tr.target").evaluate_all("rows => rows.map(row => row.id)") == ["L114", "L115"]
+    assert page.locator("#L114 mark.quote").inner_text().startswith("Målrettet indsats for at sikre korrekt")
+    assert page.evaluate("(() => { const box = document.getElementById('L114').getBoundingClientRect();"
+                         " return box.top >= 0 && box.bottom <= innerHeight; })()")
+    page.screenshot(path=str(tmp_path / "source.png"))
+
+
+def test_the_evidence_query_links_each_quote_to_its_place_in_the_viewer(
+        page: "Page", embedded_server: RunningServer) -> None:
+    open_query(page, embedded_server, "evidence-for-resource")  # runs with its default: recommendation 5
+    # 000, lines 37-39: "Regionen styrker patienternes mulighed for systematisk og helhedsorienteret" ... "en
+    # styrket organisering af hospitalernes indsats på senfølgeområdet med fokus".
+    link = page.locator(".result-table a.in-source", has_text="Regionen styrker patienternes mulighed").first
+    assert link.get_attribute("href") == "source/document-hovedstaden-kraeftplan-del-2-anbefalinger#L37-L39"
+    link.click()
+    page.wait_for_url("**/source/document-hovedstaden-kraeftplan-del-2-anbefalinger#L37-L39")
+    page.wait_for_selector("tr.target")
+    assert page.locator("tr.target").evaluate_all("rows => rows.map(row => row.id)") == ["L37", "L38", "L39"]

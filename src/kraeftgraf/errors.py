@@ -28,6 +28,32 @@ class SourcesDirectoryError(KraeftgrafError):
         self.path = path
 
 
+class SourceTextChangedError(KraeftgrafError):
+    """A source text whose bytes are not those its manifest gives the checksum of."""
+
+    def __init__(self, path: Path, *, actual: str, expected: str, manifest: Path) -> None:
+        super().__init__(
+            f"{path}: the text's SHA-256 is {actual}, but {manifest} gives {expected}. The quotes were curated from, "
+            "and their locations count in, the text as described there: restore it, or, if the new text is the "
+            "one meant, check every quote against it (`kraeftgraf verify-sources`) and give its checksum in the "
+            "manifest."
+        )
+        self.path = path
+
+
+class QuotesNotLocatedError(KraeftgrafError):
+    """Quotes that cannot be placed in their source texts, so the dataset is not built, published or served."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        listed = "\n".join(problems)
+        super().__init__(
+            f"{len(problems)} quotes could not be placed in their source texts, so nothing was written, published or "
+            f"served:\n{listed}\nWrite each quote as its source text has it (`kraeftgraf verify-sources` shows the "
+            "nearest passage and what differs), then build again."
+        )
+        self.problems = list(problems)
+
+
 class ValidationFailedError(KraeftgrafError):
     """The dataset does not conform to the shapes, so it is not built, published or served."""
 
@@ -204,6 +230,15 @@ class ResourceNotFoundError(KraeftgrafError):
     def __init__(self, iri: str) -> None:
         super().__init__(f"The dataset has no statements about <{iri}>. Search for it at / or with SPARQL at /sparql.")
         self.iri = iri
+
+
+class SourceTextNotFoundError(ResourceNotFoundError):
+    """A source viewer address (/source/{document}) naming no document whose text ships with kraeftgraf."""
+
+    def __init__(self, name: str, known: Sequence[str], *, reason: str) -> None:
+        KraeftgrafError.__init__(self, f"No source text for {name!r}: {reason}. The documents with one: "
+                                       f"{', '.join(known) or 'none'} (open /source/<one of them>).")
+        self.iri = name
 
 
 class SettingError(KraeftgrafError):

@@ -104,6 +104,12 @@ def _build(args: argparse.Namespace) -> int:
         _write_trig(built.dataset, output)
         quads = sum(1 for _ in built.dataset.quads((None, None, None, None)))  # len() counts the union's triples
         print(f"kraeftgraf build: wrote {quads} quads to {output}")
+    if built.located is not None:
+        located = built.located
+        print(f"kraeftgraf build: located {len(located.locations)} quotes in their source texts ({located.pages} "
+              f"on a page the text marks); {located.ambiguous} stand in more than one place, "
+              f"{located.ambiguous_unanchored} of them with no other quote of their resource to choose by (the "
+              "first place is taken)")
     if args.store is not None:
         _build_store(built.dataset, args.store, written=output)
     return EXIT_OK

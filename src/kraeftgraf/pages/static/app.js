@@ -322,6 +322,15 @@ function cell(row, variable) {
       label ? label.value : shorten(term.value)));
   }
   if (term.type === "bnode") return element("td", { class: "bnode" }, `_:${term.value}`);
+  // A row that says where its quote stands in the source text (sourceLink, e.g. "source/document-x#L12-L14") links
+  // the quote, and the link itself, to that place in the source viewer.
+  const place = row.sourceLink && /^source\/[A-Za-z0-9][A-Za-z0-9._-]*#L\d+(-L\d+)?$/.test(row.sourceLink.value)
+    ? row.sourceLink.value : null;
+  if (place && (variable === "quote" || variable === "sourceLink")) {
+    const shown = variable === "quote" ? term.value : place.slice(place.indexOf("#") + 1);
+    return element("td", { lang: term["xml:lang"] || null },
+      element("a", { href: place, class: "in-source", title: "Open at this place in the source text" }, shown));
+  }
   const numeric = term.datatype && NUMERIC.test(term.datatype);
   return element("td", { class: numeric ? "number" : null, lang: term["xml:lang"] || null }, term.value);
 }

@@ -161,6 +161,12 @@ def test_departments_sit_where_the_8_point_plan_puts_them(knowledge_graph: Knowl
         id:initiative-sjaelland-infusionsklinik-nykoebing-falster kg:partner ?d .
         ?d rdfs:label "Onkologisk afdeling i Næstved"@da ; org:unitOf ?hospital }""", "hospital")
     assert partners == {iri("hospital-naestved-slagelse-ringsted")}
+    # 002 lines 398 and 427: "Hæmatologisk afdeling" and "Hæmatologisk afdeling i Roskilde", no hospital named
+    # anywhere: its hospital is the curators' reading and says so.
+    marked = values(knowledge_graph, """SELECT ?property WHERE {
+        id:department-sjaellands-universitetshospital-haematologisk-afdeling kg:inferredByCurators ?property }""",
+        "property")
+    assert marked == {"http://www.w3.org/ns/org#unitOf"}
 
 
 def test_issuers_no_source_names_are_marked_as_the_curators_inference(knowledge_graph: KnowledgeGraph) -> None:

@@ -25,8 +25,11 @@ def subject_line(path: Path, subject: str) -> int:
     return next(number for number, line in enumerate(lines, 1) if line.startswith(f"{subject} "))
 
 
+SEEDS = REPO.parent / "shared" / "seeds"  # the texts the quotes were curated from, beside a checkout in CI
+
+
 def _sources_dir() -> Path:
-    return Path(os.environ.get("KRAEFTGRAF_SOURCES", REPO.parent / "shared" / "seeds"))
+    return Path(os.environ.get("KRAEFTGRAF_SOURCES", REPO / "data" / "sources"))
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +40,7 @@ def built() -> BuiltDataset:
 
 @pytest.fixture(scope="session")
 def sources_dir() -> Path:
-    """The folder of source texts; tests that need it skip, saying why, when it is absent."""
+    """The folder of source texts (those shipped in data/sources/ unless KRAEFTGRAF_SOURCES names another)."""
     path = _sources_dir()
     if not path.is_dir():
         pytest.skip(f"source texts not found at {path}; set KRAEFTGRAF_SOURCES to the folder of seeds")

@@ -176,6 +176,34 @@ def test_results_download_as_csv_and_json(page: "Page", embedded_server: Running
     assert results["head"]["vars"][0] == "item" and len(results["results"]["bindings"]) == shown
 
 
+def test_the_search_box_shows_hits_with_marked_snippets_and_their_documents(
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
+    page.goto(f"{embedded_server.url}/#search")
+    page.fill("#search-text", "pårørendes")
+    page.press("#search-text", "Enter")
+    page.wait_for_selector(".hit")
+    # ontology/themes.ttl: the theme labelled "Pårørende" is the best hit, its label marked
+    first = page.locator(".hit").first
+    assert first.locator(".hit-label").inner_text() == "Pårørende"
+    assert first.locator("mark").first.inner_text().lower().startswith("pårørend")
+    # 003:242 "de pårørendes behov og problemer": a quote whose hit names the newsletter, linked to its page
+    newsletter = page.locator(".hit-documents a", has_text="Nyhedsbrev om Kræftplan IV's værktøjer").first
+    assert newsletter.get_attribute("href") == "resource/document-sst-nyhedsbrev-kraeftplan-iv"
+    assert "Nyhedsbrev om Kræftplan IV's værktøjer" in page.locator("#search-documents").inner_text()
+    assert page.url.endswith("#search=p%C3%A5r%C3%B8rendes")
+    page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
+
+
+def test_the_search_box_shows_what_to_fix_in_a_search_that_cannot_run(
+        page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/#search")
+    page.fill("#search-text", '"kræftplan IV')
+    page.press("#search-text", "Enter")
+    error = page.locator("#search-error")
+    error.wait_for(state="visible")
+    assert "text=" in error.inner_text() and "none that closes it" in error.inner_text()
+
+
 def test_the_server_rendered_pages_work_under_their_policy(page: "Page", embedded_server: RunningServer) -> None:
     page.goto(f"{embedded_server.url}/resource/recommendation-hovedstaden-del-2-5")
     assert page.locator("h1").inner_text().startswith("Anbefaling 5")
@@ -200,3 +228,29 @@ def test_redoc_runs_under_its_policy_and_stays_offline(
     page.wait_for_load_state("networkidle")
     # ReDoc shows Redocly's logo from a CDN, and hides it when it does not load: the offline page never loads it.
     csp_violations[:] = [v for v in csp_violations if "https://cdn.redoc.ly/" not in v]
+
+
+def test_the_source_viewer_opens_at_a_range_of_lines_and_marks_them(
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
+    # 002, lines 114-115: "Målrettet indsats for at sikre korrekt registrering med særligt fokus på markører i"
+    # / "kræftpakkeforløbene."
+    page.goto(f"{embedded_server.url}/source/document-sjaelland-8-punktsplan#L114-L115")
+    page.wait_for_selector("tr.target")
+    assert page.locator("tr.target").evaluate_all("rows => rows.map(row => row.id)") == ["L114", "L115"]
+    assert page.locator("#L114 mark.quote").inner_text().startswith("Målrettet indsats for at sikre korrekt")
+    assert page.evaluate("(() => { const box = document.getElementById('L114').getBoundingClientRect();"
+                         " return box.top >= 0 && box.bottom <= innerHeight; })()")
+    page.screenshot(path=str(tmp_path / "source.png"))
+
+
+def test_the_evidence_query_links_each_quote_to_its_place_in_the_viewer(
+        page: "Page", embedded_server: RunningServer) -> None:
+    open_query(page, embedded_server, "evidence-for-resource")  # runs with its default: recommendation 5
+    # 000, lines 37-39: "Regionen styrker patienternes mulighed for systematisk og helhedsorienteret" ... "en
+    # styrket organisering af hospitalernes indsats på senfølgeområdet med fokus".
+    link = page.locator(".result-table a.in-source", has_text="Regionen styrker patienternes mulighed").first
+    assert link.get_attribute("href") == "source/document-hovedstaden-kraeftplan-del-2-anbefalinger#L37-L39"
+    link.click()
+    page.wait_for_url("**/source/document-hovedstaden-kraeftplan-del-2-anbefalinger#L37-L39")
+    page.wait_for_selector("tr.target")
+    assert page.locator("tr.target").evaluate_all("rows => rows.map(row => row.id)") == ["L37", "L38", "L39"]

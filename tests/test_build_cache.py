@@ -1,5 +1,6 @@
 """Valid builds are cached by the exact bytes of their inputs and of the program; anything else is built again."""
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from kraeftgraf.graph import build_cache, pipeline
 from kraeftgraf.graph.build_cache import BuildCache, content_version, program_digest
 from kraeftgraf.graph.pipeline import build
 from kraeftgraf.graph.validation import ValidationReport
+from kraeftgraf.namespaces import KG
 
 from .conftest import TESTS
 
@@ -94,3 +96,26 @@ def test_another_version_of_a_library_that_decides_the_build_changes_the_digest(
     real = build_cache._version_of
     monkeypatch.setattr(build_cache, "_version_of", lambda library: "0.0.1" if library == "pyshacl" else real(library))
     assert program_digest() != before
+
+
+def test_a_changed_source_text_is_built_again_with_the_quotes_located_in_the_new_text(
+        tmp_path: Path, validations: list[int]) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    sources = tmp_path / "sources"
+    shutil.copytree(resources.sources_dir(), sources)
+    build(REFERENCE, cache=cache, sources=sources)
+    assert len(validations) == 1
+    # Two lines put before 000's text: every quote of it now stands two lines further down.
+    text = sources / "000_959267de805e99f3.txt"
+    old = hashlib.sha256(text.read_bytes()).hexdigest()
+    text.write_bytes(b"\n\n" + text.read_bytes())
+    manifest = sources / "sources.ttl"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old, hashlib.sha256(
+        text.read_bytes()).hexdigest()), encoding="utf-8")
+    again = build(REFERENCE, cache=cache, sources=sources)
+    assert len(validations) == 2  # not read back from the cache
+    # 000, line 10: "Regionen sikrer tilgængelige og effektive tilbud, så patienter med symptomer" (12 now).
+    lines = {int(str(line)) for evidence, quote in again.dataset.subject_objects(KG.quote)
+             if str(quote).startswith("Regionen sikrer tilgængelige")
+             for line in again.dataset.objects(evidence, KG.startLine)}
+    assert lines == {12}

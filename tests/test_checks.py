@@ -25,11 +25,11 @@ SJAELLAND = "data/ttl/region-sjaelland-8-punktsplan-2021.ttl"
 
 
 def _fake_checkout(root: Path, *, name: str = "kraeftgraf") -> Path:
-    """A folder laid out as a checkout: pyproject.toml naming the project, ontology/, shapes/, data/ttl/."""
+    """A checkout's layout: pyproject.toml naming the project, ontology/, shapes/, data/ttl/, data/sources/."""
     (root / "pyproject.toml").parent.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text(f'[project]\nname = "{name}"\nversion = "0"\n', encoding="utf-8")
     for folder, source in (("ontology", REPO / "ontology"), ("shapes", REPO / "shapes"),
-                           ("data/ttl", REPO / "data" / "ttl")):
+                           ("data/ttl", REPO / "data" / "ttl"), ("data/sources", REPO / "data" / "sources")):
         shutil.copytree(source, root / folder)
     return root
 
@@ -65,16 +65,18 @@ def test_the_files_where_the_installed_copy_differs_from_the_checkout_are_named(
     shutil.copytree(checkout / "ontology", installed_root / "ontology")
     shutil.copytree(checkout / "shapes", installed_root / "shapes")
     shutil.copytree(checkout / "data" / "ttl", installed_root / "data")
+    shutil.copytree(checkout / "data" / "sources", installed_root / "sources")
     installed = ResourceFolders(ontology=installed_root / "ontology", shapes=installed_root / "shapes",
-                                data=installed_root / "data")
+                                data=installed_root / "data", sources=installed_root / "sources")
     folders = folders_for_checks(checkout)
     assert differing_files(folders, installed) == []
     edited = checkout / SJAELLAND
     edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     (checkout / "data" / "ttl" / "new-document.ttl").write_text("", encoding="utf-8")
     (installed_root / "shapes" / "kraeftgraf.ttl").unlink()
+    (installed_root / "sources" / "004_d9e0f8e19aaebdd6.txt").write_bytes(b"another text")
     assert differing_files(folders, installed) == [
-        "data/ttl/new-document.ttl", SJAELLAND, "shapes/kraeftgraf.ttl"]
+        "data/sources/004_d9e0f8e19aaebdd6.txt", "data/ttl/new-document.ttl", SJAELLAND, "shapes/kraeftgraf.ttl"]
 
 
 def test_validate_says_on_its_first_line_which_folder_it_checks(
@@ -159,6 +161,19 @@ def test_after_a_non_editable_install_the_checks_read_the_checkout_not_the_insta
     assert "checking the installed copy in " in outside.stdout.splitlines()[0]
     assert "site-packages" in outside.stdout.splitlines()[0]
     assert outside.stderr == ""
+
+
+def test_an_installed_copy_checks_its_quotes_against_the_source_texts_installed_with_it(
+    installed_copy: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # No --sources and no seeds folder anywhere near: the texts come from the installed package (non-editable).
+    _, kraeftgraf = installed_copy
+    done = subprocess.run([str(kraeftgraf), "verify-sources"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    quotes = sum(1 for path in DATA for _ in Graph().parse(path).objects(None, KG.quote))
+    assert done.stdout.splitlines()[-1] == (f"kraeftgraf verify-sources: {quotes} of {quotes} quotes found in "
+                                            "their source.")
 
 
 # 4. One file is checked with the rest of the data as context; only its own problems are reported.

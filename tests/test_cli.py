@@ -13,7 +13,7 @@ from kraeftgraf import resources
 from kraeftgraf.cli.main import main
 from kraeftgraf.engines.disk_store import store_version, write_store
 from kraeftgraf.graph.build_cache import content_version
-from kraeftgraf.namespaces import ID
+from kraeftgraf.namespaces import ID, KG
 
 from .conftest import TESTS, subject_line
 
@@ -110,6 +110,10 @@ def test_build_writes_the_inferred_dataset_with_its_named_graphs(tmp_path: Path)
     dataset.parse(output, format="trig")
     names = {g.identifier for g in dataset.graphs()}
     assert {ID["graph-inferred"], ID["graph-reference-organisations"], ID["graph-kraeftgraf"]} <= names
+    # The quotes' places in their source texts, computed, in a graph of their own beside the source texts' manifest.
+    assert {ID["graph-locations"], ID["graph-sources"]} <= names
+    quotes = {s for s, _, _, _ in dataset.quads((None, KG.quote, None, None))}
+    assert quotes and quotes == set(dataset.graph(ID["graph-locations"]).subjects(KG.startLine, None))
 
 
 def test_build_refuses_to_write_anything_when_validation_fails(

@@ -84,6 +84,14 @@ def test_the_ontology_page_documents_every_class_and_property_in_both_languages(
                     assert str(value) in page, (term, predicate, value)
 
 
+def test_the_ontology_page_says_how_to_cite_a_fact_in_prov_o_web_annotation_and_wikidata_terms(
+        client: TestClient) -> None:
+    page = text_of(client.get("/ontology", headers={"Accept": "text/html"}).text)
+    for said in ("prov:wasQuotedFrom", "oa:TextQuoteSelector", "oa:TextPositionSelector", "P248 (stated in)",
+                 "P304 (page(s))", "P1683 (quotation)"):
+        assert said in page.split("How to cite a fact.")[1], said
+
+
 def test_the_ontology_page_nests_narrower_themes_under_broader_ones(client: TestClient, ontology: Graph) -> None:
     outline = Outline(client.get("/ontology").text)
     pairs = [(n, b) for n, b in ontology.subject_objects(SKOS.broader)]

@@ -18,7 +18,7 @@ LAYERS: dict[str, int] = {
     "sparql": 1,
     "graph": 2,
     "engines": 3,
-    "queries": 4,
+    "queries": 4, "search": 4,
     "pages": 5,
     "endpoint": 6,
     "api": 7, "": 7,

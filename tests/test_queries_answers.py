@@ -500,6 +500,18 @@ def test_evidence_includes_the_status_claims_of_an_initiative(knowledge_graph: K
     assert column(rows, "document") == {FOLLOW_UP_DOC}
 
 
+def test_evidence_says_on_which_lines_of_the_source_text_each_quote_stands_and_links_there(
+        knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "evidence-for-resource",
+               resource="id:initiative-sjaelland-korrekt-registrering-kraeftpakker")
+    [own] = [r for r in rows if str(r["quote"]).startswith("Målrettet indsats")]
+    # 002, lines 114-115: "•	� Målrettet indsats for at sikre korrekt registrering med særligt fokus på markører i"
+    # / "kræftpakkeforløbene."
+    assert (own["startLine"], own["endLine"]) == (114, 115)
+    assert own["sourceLink"] == "source/document-sjaelland-8-punktsplan#L114-L115"
+    assert own["page"] is None  # 002 marks no pages
+
+
 # --- 15: full-text search --------------------------------------------------------------------------------------------
 
 def test_search_is_case_insensitive_also_for_danish_letters(knowledge_graph: KnowledgeGraph) -> None:

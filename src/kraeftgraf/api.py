@@ -5,6 +5,7 @@
     rows = kg.query("plan-items-by-theme", theme="id:theme-palliation")
     rows[0]["itemLabel"]          # plain Python values: IRIs and texts as str, numbers as int/float
     rows.to_dataframe()           # needs pandas (optional)
+    kg.search("pårørende").hits   # full-text search: stemmed, ranked, with snippets and documents
 """
 
 from collections.abc import Iterator, Sequence
@@ -19,7 +20,10 @@ from rdflib.term import Node
 
 from .engines.base import QueryEngine, QueryResult, RdflibEngine
 from .errors import MissingDependencyError
+from .namespaces import PREFIXES
 from .queries.saved import ParamValue, SavedQuery, get_query, load_queries, run_saved_query
+from .search.index import DEFAULT_LIMIT, SearchIndex, SearchResults
+from .search.query import expand_name
 
 if TYPE_CHECKING:
     import pandas
@@ -103,6 +107,7 @@ class KnowledgeGraph:
     def __init__(self, engine: QueryEngine, queries: dict[str, SavedQuery]) -> None:
         self.engine = engine
         self.queries = queries
+        self._index: SearchIndex | None = None
 
     def saved_queries(self) -> list[SavedQuery]:
         """Every saved query, in name order."""
@@ -115,6 +120,23 @@ class KnowledgeGraph:
     def sparql(self, text: str) -> Rows:
         """Run an ad-hoc SPARQL query; the project prefixes (kg:, id:, rdfs:, ...) need not be declared."""
         return Rows(self.engine.query(text))
+
+    def search(self, text: str, /, *, document: str | None = None, cls: str | None = None,
+               limit: int = DEFAULT_LIMIT, lang: str = "da") -> SearchResults:
+        """Full-text search over what the documents say (`.hits`, best first; `.total` texts matched in all;
+        `.documents`, the documents whose quotes or status texts say it).
+
+        Words are compared by their Danish stem; "a phrase" in double quotes; pårør* for a word's beginning.
+        `document` and `cls` (IRIs or prefixed names: id:document-..., kg:Initiative) narrow the hits. The index
+        is built on the first search, from the data as it is then.
+        """
+        if self._index is None:
+            from .search.build import index_of
+
+            self._index = index_of(self.engine)
+        return self._index.search(
+            text, document=expand_name("document", document, PREFIXES) if document else None,
+            cls=expand_name("class", cls, PREFIXES) if cls else None, limit=limit, lang=lang)
 
 
 def open(paths: Sequence[Path] | None = None, *, queries: Path | None = None,

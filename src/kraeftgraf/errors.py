@@ -28,6 +28,32 @@ class SourcesDirectoryError(KraeftgrafError):
         self.path = path
 
 
+class SourceTextChangedError(KraeftgrafError):
+    """A source text whose bytes are not those its manifest gives the checksum of."""
+
+    def __init__(self, path: Path, *, actual: str, expected: str, manifest: Path) -> None:
+        super().__init__(
+            f"{path}: the text's SHA-256 is {actual}, but {manifest} gives {expected}. The quotes were curated from, "
+            "and their locations count in, the text as described there: restore it, or, if the new text is the "
+            "one meant, check every quote against it (`kraeftgraf verify-sources`) and give its checksum in the "
+            "manifest."
+        )
+        self.path = path
+
+
+class QuotesNotLocatedError(KraeftgrafError):
+    """Quotes that cannot be placed in their source texts, so the dataset is not built, published or served."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        listed = "\n".join(problems)
+        super().__init__(
+            f"{len(problems)} quotes could not be placed in their source texts, so nothing was written, published or "
+            f"served:\n{listed}\nWrite each quote as its source text has it (`kraeftgraf verify-sources` shows the "
+            "nearest passage and what differs), then build again."
+        )
+        self.problems = list(problems)
+
+
 class ValidationFailedError(KraeftgrafError):
     """The dataset does not conform to the shapes, so it is not built, published or served."""
 
@@ -206,6 +232,15 @@ class ResourceNotFoundError(KraeftgrafError):
         self.iri = iri
 
 
+class SourceTextNotFoundError(ResourceNotFoundError):
+    """A source viewer address (/source/{document}) naming no document whose text ships with kraeftgraf."""
+
+    def __init__(self, name: str, known: Sequence[str], *, reason: str) -> None:
+        KraeftgrafError.__init__(self, f"No source text for {name!r}: {reason}. The documents with one: "
+                                       f"{', '.join(known) or 'none'} (open /source/<one of them>).")
+        self.iri = name
+
+
 class SettingError(KraeftgrafError):
     """An endpoint setting (command-line option or KRAEFTGRAF_* variable) with a value that cannot work."""
 
@@ -238,3 +273,29 @@ class OutputExistsError(KraeftgrafError):
         super().__init__(f"{path} exists already, and `kraeftgraf new-document` never overwrites a file. "
                          f"Give another --output, or move {path} away first.")
         self.path = path
+
+
+class SearchTextError(KraeftgrafError):
+    """A full-text search that cannot be run as asked: no words, an open quote, an unknown document or class."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"{detail} Write words to look for, \"a phrase\" in double quotes, or the start of a word "
+                         "followed by * (e.g. pårør*).")
+        self.detail = detail
+
+
+class SearchFilterError(KraeftgrafError):
+    """A search filter (document, class, limit) that names nothing in the index or is out of range."""
+
+    def __init__(self, name: str, value: str, detail: str) -> None:
+        super().__init__(f"{name}={value!r}: {detail}")
+        self.name = name
+
+
+class SearchUnavailableError(KraeftgrafError):
+    """Full-text search was asked of an endpoint that has no index (one that serves a remote store)."""
+
+    def __init__(self) -> None:
+        super().__init__("Full-text search needs the data this endpoint holds itself; with --backend it answers from "
+                         "a remote store, whose data may change, and keeps no index. Use the saved query `search` "
+                         "(/api/queries/search?text=...), which looks for the text as written.")

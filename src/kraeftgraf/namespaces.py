@@ -8,6 +8,7 @@ ID = Namespace("https://w3id.org/kraeftgraf/id/")
 KGSH = Namespace("https://w3id.org/kraeftgraf/shapes#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 QB = Namespace("http://purl.org/linked-data/cube#")
+OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: where in a source text a quote stands
 ONTOLOGY_IRI = "https://w3id.org/kraeftgraf/vocab"
 
 PREFIXES: dict[str, str] = {
@@ -23,6 +24,7 @@ PREFIXES: dict[str, str] = {
     "prov": str(PROV),
     "org": str(ORG),
     "qb": str(QB),
+    "oa": str(OA),
 }
 
 

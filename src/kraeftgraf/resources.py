@@ -1,4 +1,4 @@
-"""Where the ontology, shapes, curated data and saved queries are, in a checkout or an install."""
+"""Where the ontology, shapes, curated data, source texts and saved queries are, in a checkout or an install."""
 
 import importlib.util
 import os
@@ -10,12 +10,13 @@ _PACKAGES = {
     "ontology": "kraeftgraf_resources.ontology",
     "shapes": "kraeftgraf_resources.shapes",
     "data": "kraeftgraf_resources.data",
+    "sources": "kraeftgraf_resources.sources",
     "queries": "kraeftgraf_resources.queries",
 }
 
 
 def resource_dir(kind: str) -> Path:
-    """The folder holding one kind of resource: "ontology", "shapes", "data" or "queries"."""
+    """The folder holding one kind of resource: "ontology", "shapes", "data", "sources" or "queries"."""
     spec = importlib.util.find_spec(_PACKAGES[kind])
     # Editable installs add a path-hook entry beside the real folder: take the first real one.
     for location in (spec.submodule_search_locations or []) if spec else []:
@@ -40,6 +41,11 @@ def data_files() -> list[Path]:
     return sorted(resource_dir("data").glob("*.ttl"))
 
 
+def sources_dir() -> Path:
+    """The folder of the shipped source texts (each document's extracted text) and their manifest, sources.ttl."""
+    return resource_dir("sources")
+
+
 @dataclass(frozen=True)
 class ResourceFolders:
     """The ontology, shapes and data one run reads: those of a checkout of the project, or the installed ones."""
@@ -47,6 +53,7 @@ class ResourceFolders:
     ontology: Path
     shapes: Path
     data: Path
+    sources: Path  # the source texts the quotes are checked against, with their manifest
     checkout: Path | None = None  # the project folder, when the folders are a checkout's
 
     def ontology_files(self) -> list[Path]:
@@ -65,15 +72,17 @@ class ResourceFolders:
         return f"the installed copy in {self.data.parent}"
 
     def files(self) -> dict[str, Path]:
-        """Every file, by its name in a checkout: ontology/..., shapes/..., data/ttl/...."""
+        """Every file, by its name in a checkout: ontology/..., shapes/..., data/ttl/..., data/sources/...."""
         named = {f"ontology/{p.name}": p for p in self.ontology_files()}
         named |= {f"shapes/{p.name}": p for p in self.shapes_files()}
+        named |= {f"data/sources/{p.name}": p for p in sorted(self.sources.glob("*")) if p.suffix in (".txt", ".ttl")}
         return named | {f"data/ttl/{p.name}": p for p in self.data_files()}
 
 
 def installed_folders() -> ResourceFolders:
     """The folders installed with the package (in an editable install, the checkout's own)."""
-    return ResourceFolders(ontology=resource_dir("ontology"), shapes=resource_dir("shapes"), data=resource_dir("data"))
+    return ResourceFolders(ontology=resource_dir("ontology"), shapes=resource_dir("shapes"), data=resource_dir("data"),
+                           sources=resource_dir("sources"))
 
 
 def find_checkout(start: Path) -> Path | None:
@@ -92,7 +101,7 @@ def checkout_folders(checkout: Path, *, relative: bool = False) -> ResourceFolde
     """
     base = Path(os.path.relpath(checkout)) if relative else checkout
     return ResourceFolders(ontology=base / "ontology", shapes=base / "shapes", data=base / "data" / "ttl",
-                           checkout=checkout)
+                           sources=base / "data" / "sources", checkout=checkout)
 
 
 def folders_for_checks(start: Path | None = None) -> ResourceFolders:
@@ -108,8 +117,9 @@ def folders_for_checks(start: Path | None = None) -> ResourceFolders:
 
 def differing_files(checked: ResourceFolders, installed: ResourceFolders) -> list[str]:
     """The files (named as in a checkout) that one of the two lacks or holds with other bytes."""
-    if (checked.ontology.resolve(), checked.shapes.resolve(), checked.data.resolve()) == (
-            installed.ontology.resolve(), installed.shapes.resolve(), installed.data.resolve()):
+    if (checked.ontology.resolve(), checked.shapes.resolve(), checked.data.resolve(), checked.sources.resolve()) == (
+            installed.ontology.resolve(), installed.shapes.resolve(), installed.data.resolve(),
+            installed.sources.resolve()):
         return []
     mine, theirs = checked.files(), installed.files()
     return sorted(name for name in mine.keys() | theirs.keys()

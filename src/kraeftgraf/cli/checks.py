@@ -33,7 +33,9 @@ def add_commands(commands: "argparse._SubParsersAction[Any]") -> None:
 
     verify = commands.add_parser("verify-sources", help="check every quote against its source text")
     _add_scope(verify)
-    verify.add_argument("--sources", type=Path, required=True, help="folder with the documents' extracted text")
+    verify.add_argument("--sources", type=Path, default=None,
+                        help="folder with the documents' extracted text (default: the texts shipped with the checked "
+                             "data, data/sources/)")
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.set_defaults(command=_verify_sources)
 
@@ -83,7 +85,7 @@ def _verify_sources(args: argparse.Namespace) -> int:
     from ..graph.checks import verify_scope
 
     scope = _scope(args)
-    checked = verify_scope(scope, args.sources)
+    checked = verify_scope(scope, args.sources if args.sources is not None else scope.folders.sources)
     if args.format == "json":
         print(f"kraeftgraf verify-sources: {scope.describe()}", file=sys.stderr)
         print(json.dumps([asdict(f) for f in checked.failures], ensure_ascii=False, indent=2))

@@ -14,6 +14,7 @@ from ..version import __version__
 from . import checks as cli_checks
 from . import curation as cli_curation
 from . import queries as cli_queries
+from . import search as cli_search
 from . import serve as cli_serve
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--graph", default=None, help="IRI of the named graph to replace (default: the dataset IRI)")
     publish.set_defaults(command=_publish)
     cli_queries.add_commands(commands)
+    cli_search.add_commands(commands)
     cli_serve.add_commands(commands)
     cli_curation.add_commands(commands)
     return parser
@@ -102,6 +104,12 @@ def _build(args: argparse.Namespace) -> int:
         _write_trig(built.dataset, output)
         quads = sum(1 for _ in built.dataset.quads((None, None, None, None)))  # len() counts the union's triples
         print(f"kraeftgraf build: wrote {quads} quads to {output}")
+    if built.located is not None:
+        located = built.located
+        print(f"kraeftgraf build: located {len(located.locations)} quotes in their source texts ({located.pages} "
+              f"on a page the text marks); {located.ambiguous} stand in more than one place, "
+              f"{located.ambiguous_unanchored} of them with no other quote of their resource to choose by (the "
+              "first place is taken)")
     if args.store is not None:
         _build_store(built.dataset, args.store, written=output)
     return EXIT_OK

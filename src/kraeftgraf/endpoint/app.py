@@ -1,5 +1,6 @@
 """The HTTP endpoint: SPARQL 1.1 Protocol at /sparql, saved queries at /api, pages for people, all read-only."""
 
+import functools
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,20 +18,28 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import KraeftgrafError, ProtocolError, RequestTooLargeError, ResourceNotFoundError
+from ..errors import (
+    KraeftgrafError,
+    ProtocolError,
+    RequestTooLargeError,
+    ResourceNotFoundError,
+    SourceTextNotFoundError,
+)
 from ..graph.oxigraph_terms import is_valid_iri
 from ..namespaces import ID, PREFIXES
 from ..pages.common import LANGUAGES, STATIC, page
 from ..pages.ontology import render_ontology
+from ..pages.source import shipped_texts
 from ..queries.formats import FORMATS
 from ..version import __version__
 from .cache import matches
 from .docs import DOCS_ASSETS, add_docs_routes
 from .headers import BASIC_HEADERS, SecurityHeaders
-from .jobs import EntityJob, SparqlJob
+from .jobs import EntityJob, SourceJob, SparqlJob
 from .problems import HttpProblem, problem_for
 from .protocol import GRAPH_OFFERS, media_type, negotiate, read_query_request, service_description
 from .saved_routes import add_saved_query_routes
+from .search_routes import add_search_routes
 from .service import EndpointService, start_built
 from .settings import LOCAL_BASE_URL, listening_at, settings_from
 from .slow_clients import BodyDeadline
@@ -46,7 +55,9 @@ _DESCRIPTION = """A knowledge graph of Danish cancer-plan documents. Every fact 
 
 * **SPARQL 1.1 Protocol** at `/sparql` (GET, or POST as a form or as `application/sparql-query`).
 * **Saved queries** below: each is one operation with its own parameters.
-* **Pages**: `/` (saved queries and a SPARQL editor), `/ontology`, `/resource/{name}`.
+* **Full-text search** at `/api/search?text=...`: stemmed (Danish), ranked, with snippets and documents.
+* **Pages**: `/` (saved queries and a SPARQL editor), `/ontology`, `/resource/{name}`, `/source/{document}` (a
+  document's text with every quoted passage marked; `#L120-L123` opens at those lines).
 
 Read-only. Queries have a time limit, and answers a maximum size; `GET /sparql` describes both."""
 
@@ -80,6 +91,7 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_sparql_route(app, served)
     add_saved_query_routes(app, served, _run_job)
+    add_search_routes(app, _run_job)
     _add_page_routes(app, served)
     add_docs_routes(app)
     return app
@@ -190,6 +202,19 @@ def _add_page_routes(app: FastAPI, service: EndpointService) -> None:
             raise ResourceNotFoundError(str(ID) + name)
         return await _entity(request, str(ID[name]), format, lang)
 
+    @app.get("/source/{document}", tags=["pages"], response_class=HTMLResponse,
+             summary="A source document's text with line numbers and every quoted passage marked (#L120-L123)")
+    async def source(request: Request, document: str, lang: str = "da") -> Response:
+        if lang not in LANGUAGES:
+            raise ProtocolError(f"lang={lang!r}: use one of {', '.join(LANGUAGES)}")
+        if not _SLUG.fullmatch(document):
+            raise SourceTextNotFoundError(document, (), reason="that is no document name (a name is the end of "
+                                                                "the document's id: IRI, e.g. "
+                                                                "document-sjaelland-8-punktsplan)")
+        texts = tuple(_shipped_texts().items())
+        return await _run_job(request, SourceJob(name=document, texts=texts, lang=lang,
+                                                 root=request.scope.get("root_path", "")))
+
     @app.get("/id/{name}", include_in_schema=False)
     async def dereference(request: Request, name: str) -> RedirectResponse:
         """Where https://w3id.org/kraeftgraf/id/{name} leads when the w3id redirect points at this server."""
@@ -209,6 +234,12 @@ def _add_page_routes(app: FastAPI, service: EndpointService) -> None:
             raise ProtocolError(f"iri={iri!r} is not a valid absolute IRI; give the full IRI, e.g. "
                                 f"?iri={ID}recommendation-hovedstaden-del-2-5")
         return await _entity(request, iri, format, lang)
+
+
+@functools.cache
+def _shipped_texts() -> dict[str, str]:
+    """The shipped source texts, read once (here, not in the workers, which never read files)."""
+    return shipped_texts()
 
 
 async def _entity(request: Request, iri: str, format: str | None, lang: str) -> Response:

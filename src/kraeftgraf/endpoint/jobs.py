@@ -9,6 +9,7 @@ from ..engines.base import DatasetSelection, QueryResult, WritesAnswers
 from ..errors import NotAcceptableError, ResultTooLargeError, SparqlSyntaxError
 from ..namespaces import PREFIXES
 from ..pages.entity import describe_entity, entity_graph, label_index, render_entity
+from ..pages.source import describe_source, render_source
 from ..queries.formats import serialize
 from ..queries.saved import Choice, Parameter, SavedQuery, parameter_choices, parse_value, run_saved_query
 from .protocol import GRAPH_OFFERS, media_type, negotiate, result_format
@@ -105,6 +106,21 @@ class EntityJob:
         labels = context.memo("labels", lambda: label_index(context.engine))
         description = describe_entity(context.engine, self.iri, labels, lang=self.lang)
         return Answer("text/html; charset=utf-8", render_entity(description, root=self.root).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class SourceJob:
+    """A document's shipped source text, with every quoted passage marked and linked (HTML only)."""
+
+    name: str  # the document's slug in the id: namespace
+    texts: tuple[tuple[str, str], ...]  # the shipped source texts by file name, read before (workers read no files)
+    lang: str
+    root: str
+
+    def run(self, context: WorkerContext) -> Answer:
+        labels = context.memo("labels", lambda: label_index(context.engine))
+        view = describe_source(context.engine, self.name, labels, texts=dict(self.texts), lang=self.lang)
+        return Answer("text/html; charset=utf-8", render_source(view, root=self.root).encode("utf-8"))
 
 
 def saved_query_entry(query: SavedQuery, choices: Mapping[str, Sequence[Choice]]) -> dict[str, Any]:

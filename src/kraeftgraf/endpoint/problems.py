@@ -17,6 +17,7 @@ from ..errors import (
     RequestTooLargeError,
     ResourceNotFoundError,
     ResultTooLargeError,
+    SearchUnavailableError,
     ServerBusyError,
     SparqlSyntaxError,
     TooManyRequestsError,
@@ -37,6 +38,7 @@ _STATUS: dict[type[KraeftgrafError], int] = {
     # The query is well formed but its answer is more than the endpoint gives: retrying as is will not help.
     ResultTooLargeError: 422,
     MemoryLimitError: 422,
+    SearchUnavailableError: 501,  # this server could answer it, had it the data itself: not the client's mistake
 }
 # A query stopped at the time limit, or no worker free to run it, is 503 with Retry-After, as Apache Jena Fuseki
 # answers a timeout: the server may manage it when it is less busy. Every query running now ends within one

@@ -67,8 +67,9 @@ def start_service(dataset: Dataset, *, settings: EndpointSettings, origin: str,
     `version` names the dataset's content for answer caching and ETags (a digest of it by default).
     """
     summary = summarize(dataset, origin=f"{origin}; answered by the {engine} engine")
-    context = WorkerContext(engine=embedded_engine(dataset, engine), graphs=frozenset(summary.graphs),
-                            max_rows=settings.max_rows)
+    answering = embedded_engine(dataset, engine)
+    context = WorkerContext(engine=answering, graphs=frozenset(summary.graphs), max_rows=settings.max_rows,
+                            search_index=search_index(answering, version))
     version = f"{engine}:{version or dataset_digest(dataset)}"
     return _start(context, summary, settings=settings, queries=queries, version=version)
 
@@ -155,8 +156,19 @@ def _start_oxigraph(engine: "OxigraphEngine", *, origin: str, version: str,
     sizes = engine.graph_sizes()
     summary = DatasetSummary(graphs=sizes, triples=len(engine.store), origin=f"{origin}; answered by the oxigraph "
                                                                               "engine")
-    context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows)
+    context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows,
+                            search_index=search_index(engine, version))
     return _start(context, summary, settings=settings, queries=None, version=f"{engine.name}:{version}")
+
+
+def search_index(engine: QueryEngine, version: str | None) -> bytes:
+    """The full-text index of the served data, built here before the workers fork (they open it from these bytes).
+
+    Kept in the cache beside the builds when the data's version is known, so the next start reads it back.
+    """
+    from ..search.build import IndexCache, index_bytes
+
+    return index_bytes(engine, version=version, cache=IndexCache() if version is not None else None)
 
 
 def summarize(dataset: Dataset, *, origin: str) -> DatasetSummary:

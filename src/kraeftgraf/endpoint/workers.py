@@ -58,6 +58,7 @@ class WorkerContext:
     max_rows: int
     backend: str | None = None  # the one URL a worker may reach: a remote SPARQL endpoint serving the data
     relay: str | None = None  # the Unix socket through which it reaches the backend (see `egress`)
+    search_index: bytes | None = None  # the full-text index, serialized (each worker opens its own copy in memory)
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], Memo]) -> Memo:

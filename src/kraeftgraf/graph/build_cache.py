@@ -49,9 +49,13 @@ def _version_of(library: str) -> str:
         return "not installed"
 
 
-def content_version(inputs: Sequence[Path]) -> str:
-    """A digest of the input files' names and bytes and of the program's source: equal only for equal data."""
-    digest = hashlib.sha256(f"kraeftgraf {program_digest()}\n".encode())
+def content_version(inputs: Sequence[Path], *, note: str = "") -> str:
+    """A digest of the input files' names and bytes and of the program's source: equal only for equal data.
+
+    `note` tells apart builds of the same files that hold different things (one that located the quotes in
+    their source texts, one that did not).
+    """
+    digest = hashlib.sha256(f"kraeftgraf {program_digest()} {note}\n".encode())
     for path in inputs:
         digest.update(f"{path.name}\n".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -86,8 +86,9 @@ class CheckedReport:
 def validate_scope(scope: CheckScope) -> CheckedReport:
     """Load, infer and validate the checked files with their context; keep the problems in the checked files."""
     folders = scope.folders
+    # The shapes only: where quotes stand in their texts is what verify-sources checks (and `build` computes).
     built = build([*scope.context, *scope.checked], ontology_paths=folders.ontology_files(),
-                  shapes_paths=folders.shapes_files(), prefer=scope.checked)
+                  shapes_paths=folders.shapes_files(), prefer=scope.checked, locate=False)
     shown = [r for r in built.report.results if scope.reports_on(r.source_file)]
     hidden = [r for r in built.report.results if not scope.reports_on(r.source_file)]
     return CheckedReport(results=shown, hidden_violations=sum(r.severity == "Violation" for r in hidden),

@@ -1,4 +1,4 @@
-"""load -> infer -> validate: the one way a dataset is built."""
+"""load -> infer -> validate -> locate the quotes: the one way a dataset is built."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,12 +10,15 @@ from .. import resources
 from ..errors import ValidationFailedError
 from ..namespaces import ID
 from .build_cache import BuildCache, content_version
+from .evidence_locations import LocatedQuotes, locate_quotes
 from .inference import expand
 from .load import expand_paths, graph_name, load_dataset, load_graph
 from .locations import Locator
+from .source_folder import SourceFolder
 from .validation import ValidationReport, validate
 
 INFERRED_GRAPH = ID["graph-inferred"]
+LOCATIONS_GRAPH = ID["graph-locations"]  # where each quote stands in its source text: computed, never curated
 
 
 @dataclass
@@ -26,6 +29,7 @@ class BuiltDataset:
     report: ValidationReport
     data_files: list[Path]
     version: str  # a digest of every input and of the program: equal versions hold equal data
+    located: LocatedQuotes | None = None  # the quotes' locations, as computed (None: read from the cache, or not asked)
 
     def require_valid(self) -> "BuiltDataset":
         """This dataset, or ValidationFailedError when it does not conform to the shapes."""
@@ -42,39 +46,54 @@ def build(
     ontology_paths: Sequence[Path] | None = None,
     prefer: Sequence[Path] = (),
     cache: BuildCache | None = None,
+    locate: bool = True,
+    sources: Path | None = None,
 ) -> BuiltDataset:
-    """Load ontology and data, infer once, validate the result against the shapes.
+    """Load ontology and data, infer once, validate the result against the shapes, then locate every quote.
 
     A problem is reported in the file that describes the resource at fault; where several do, the files in
-    `prefer` come first. With a cache, a build of exactly the same input bytes that passed validation before is
-    read back instead of being inferred and validated again; a build that fails is never cached.
+    `prefer` come first. With `locate`, the source folder's manifest (sources.ttl) is loaded with the data, and a
+    dataset that conforms gets each quote's place in its source text (`sources`, by default the shipped texts) in
+    a graph of its own; a quote that cannot be placed raises QuotesNotLocatedError. With a cache, a build of
+    exactly the same input bytes that passed validation before is read back instead of being inferred and
+    validated again; a build that fails is never cached.
     """
     data_files = expand_paths(data_paths if data_paths is not None else resources.data_files())
     shapes_files = list(shapes_paths if shapes_paths is not None else resources.shapes_files())
     ontology_files = list(ontology_paths if ontology_paths is not None else resources.ontology_files())
-    key = content_version([*ontology_files, *shapes_files, *data_files])
+    folder = SourceFolder(sources if sources is not None else resources.sources_dir()) if locate else None
+    manifest = [folder.manifest] if folder is not None and folder.manifest is not None else []
+    inputs = [*data_files, *manifest]  # the manifest describes the texts: it is data like the rest
+    source_inputs = [p for p in folder.inputs() if p not in manifest] if folder is not None else []
+    key = content_version([*ontology_files, *shapes_files, *inputs, *source_inputs],
+                          note="located" if locate else "")
     cached = cache.load(key) if cache else None
     if cached is not None:
         return BuiltDataset(dataset=cached, report=ValidationReport(conforms=True), data_files=data_files,
                             version=key)
-    dataset = load_dataset([*ontology_files, *data_files])
+    dataset = load_dataset([*ontology_files, *inputs])
     ontology = _union(dataset, [graph_name(p) for p in ontology_files])
-    data = _union(dataset, [graph_name(p) for p in data_files])
+    data = _union(dataset, [graph_name(p) for p in inputs])
     inferred = expand(data, ontology)
     target = dataset.graph(INFERRED_GRAPH)
     for triple in inferred:
         target.add(triple)
     shapes = load_graph(shapes_files)
-    asserted = _union(dataset, [graph_name(p) for p in [*ontology_files, *data_files]])
-    everything = _union(dataset, [graph_name(p) for p in [*ontology_files, *data_files]])
+    asserted = _union(dataset, [graph_name(p) for p in [*ontology_files, *inputs]])
+    everything = _union(dataset, [graph_name(p) for p in [*ontology_files, *inputs]])
     for triple in inferred:
         everything.add(triple)
-    preferred = [p for p in expand_paths(prefer) if p in data_files]
-    locator = Locator(dataset, [*preferred, *(p for p in data_files if p not in preferred)])
+    preferred = [p for p in expand_paths(prefer) if p in inputs]
+    locator = Locator(dataset, [*preferred, *(p for p in inputs if p not in preferred)])
     report = validate(everything, shapes=shapes, asserted=asserted, locator=locator)
+    located = None
+    if folder is not None and report.conforms:  # only data that conforms has one document and one quote per node
+        located = locate_quotes(data, folder, locator=locator)
+        places = dataset.graph(LOCATIONS_GRAPH)
+        dataset.addN((s, p, o, places) for s, p, o in located.triples())
     if cache and report.conforms:
         cache.store(key, dataset)
-    return BuiltDataset(dataset=dataset, report=report, data_files=data_files, version=key)
+    return BuiltDataset(dataset=dataset, report=report, data_files=data_files, version=key, located=located)
 
 
 def _union(dataset: Dataset, names: Sequence[URIRef]) -> Graph:

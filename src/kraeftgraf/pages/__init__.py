@@ -1,4 +1,5 @@
-"""HTML for people: the frame every page shares, entity pages, the ontology page, and the web page's static files.
+"""HTML for people: the frame every page shares, entity pages, the ontology page, the source viewer, and the web
+page's static files.
 
 May import: the base modules, `sparql`, `graph`, `engines`, `queries`. Never the endpoint: pages are rendered
 by whoever calls them.

@@ -1,6 +1,6 @@
 """What every server-rendered page shares: the frame, escaping, links to resources and labels in a language."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -51,8 +51,9 @@ def link(iri: str, labels: Labels, *, root: str, lang: str) -> str:
             f"{escape(label(iri, labels, lang))}</a>")
 
 
-def page(title: str, body: str, *, root: str, lang: str = "da") -> str:
-    """A complete HTML page in the endpoint's frame, with its navigation and style sheet."""
+def page(title: str, body: str, *, root: str, lang: str = "da", scripts: Sequence[str] = ()) -> str:
+    """A complete HTML page in the endpoint's frame, with its navigation, style sheet and static scripts."""
+    script_tags = "".join(f'<script src="{root}/static/{escape(name)}" defer></script>\n' for name in scripts)
     nav = " ".join(
         f'<a href="{root}{href}">{escape(text)}</a>'
         for href, text in (("/", "Queries"), ("/ontology", "Ontology"), ("/sparql", "SPARQL endpoint"),
@@ -66,7 +67,7 @@ def page(title: str, body: str, *, root: str, lang: str = "da") -> str:
 <title>{escape(title)} · kraeftgraf</title>
 <link rel="stylesheet" href="{root}/static/app.css">
 <link rel="icon" href="{root}/static/favicon.svg" type="image/svg+xml">
-</head>
+{script_tags}</head>
 <body>
 <header class="site"><a class="brand" href="{root}/">kraeftgraf</a><nav>{nav}</nav></header>
 <main>

@@ -11,8 +11,9 @@ from rdflib.term import Node
 
 from ..engines.base import QueryEngine
 from ..errors import ResourceNotFoundError
-from ..namespaces import KG
+from ..namespaces import ID, KG
 from .common import Labels, label, link, page
+from .source import source_href
 
 _INCOMING_LIMIT = 1000
 # Who points at the resource: directly, or through one or two blank nodes (evidence, status claims).
@@ -55,6 +56,8 @@ class Evidence:
     page: str | None
     number: str | None
     note: str | None = None  # kg:evidenceNote: the fact box, list or differing wording the quote stands in
+    start_line: int | None = None  # where the build located the quote in the document's source text
+    end_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,8 @@ def _sort_key(term: Term) -> str:
 def _evidence_of(graph: Graph, subject: Node) -> tuple[Evidence, ...]:
     found = [Evidence(quote=_text(graph, node, KG.quote), document=_text(graph, node, KG.inDocument),
                       page=_text(graph, node, KG.page), number=_text(graph, node, KG.numberInDocument),
-                      note=_text(graph, node, KG.evidenceNote))
+                      note=_text(graph, node, KG.evidenceNote),
+                      start_line=_number(graph, node, KG.startLine), end_line=_number(graph, node, KG.endLine))
              for node in graph.objects(subject, KG.hasEvidence)]
     return tuple(sorted(found, key=lambda e: (e.document or "", e.page or "", e.quote or "")))
 
@@ -168,6 +172,11 @@ def _evidence_of(graph: Graph, subject: Node) -> tuple[Evidence, ...]:
 def _text(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
     value = graph.value(subject, predicate)
     return str(value) if value is not None else None
+
+
+def _number(graph: Graph, subject: Node, predicate: URIRef) -> int | None:
+    value = graph.value(subject, predicate)
+    return int(value) if isinstance(value, Literal) and str(value).isdigit() else None
 
 
 def _status(graph: Graph, claim: Node) -> StatusClaim:
@@ -197,13 +206,18 @@ def render_entity(entity: EntityDescription, *, root: str) -> str:
         parts.append(f'<p class="types">Type: {", ".join(a(t) for t in entity.types)}</p>')
     if entity.uses_as_property:
         parts.append(f'<p class="uses">Used as the property of {entity.uses_as_property} statements.</p>')
+    if any(p == str(KG.sourceFile) for p, _ in entity.properties) and entity.iri.startswith(str(ID)):
+        href = f"{root}/source/{entity.iri[len(str(ID)):]}"
+        parts.append(f'<p class="read-source"><a href="{escape(href)}">Read the text, every quoted passage marked'
+                     "</a></p>")
     if entity.evidence:
-        parts.append("<section><h2>Sources</h2>" + _evidence_html(entity.evidence, a) + "</section>")
+        parts.append("<section><h2>Sources</h2>" + _evidence_html(entity.evidence, a, root=root) + "</section>")
     if entity.statuses:
         items = []
         for claim in entity.statuses:
             words = f'<p class="status-text">“{escape(claim.text)}”</p>' if claim.text else ""
-            items.append(f"<li>{words}{_table(claim.details, entity, a)}{_evidence_html(claim.evidence, a)}</li>")
+            sources = _evidence_html(claim.evidence, a, root=root)
+            items.append(f"<li>{words}{_table(claim.details, entity, a)}{sources}</li>")
         parts.append(f'<section><h2>Status</h2><ul class="statuses">{"".join(items)}</ul></section>')
     if entity.properties:
         parts.append("<section><h2>Statements</h2>" + _table(entity.properties, entity, a) + "</section>")
@@ -222,10 +236,15 @@ def _texts_of(properties: tuple[tuple[str, tuple[Term, ...]], ...], predicate: s
     return [term.text for p, values in properties if p == predicate for term in values if term.text is not None]
 
 
-def _evidence_html(evidence: tuple[Evidence, ...], a: Linker) -> str:
+def _evidence_html(evidence: tuple[Evidence, ...], a: Linker, *, root: str) -> str:
     items = []
     for item in evidence:
         source = [a(item.document)] if item.document else []
+        if item.document and item.start_line is not None and item.end_line is not None:
+            lines = (f"line {item.start_line}" if item.start_line == item.end_line
+                     else f"lines {item.start_line}–{item.end_line}")
+            href = source_href(item.document, item.start_line, item.end_line, root=root)
+            source.append(f'<a class="in-source" href="{escape(href)}">{lines} of its text</a>')
         if item.page:
             source.append(f"page {escape(item.page)}")
         if item.number:

@@ -46,6 +46,8 @@ def _metadata(graph: Graph, ontology: URIRef) -> str:
             rows.append((name, _external(value) if isinstance(value, URIRef) else escape(str(value))))
     for lang, text in sorted(_texts(graph, ontology, DCTERMS.description).items()):
         rows.append((f"Description ({lang})", f'<span lang="{lang}">{escape(text)}</span>'))
+    for lang, text in sorted(_texts(graph, ontology, RDFS.comment).items()):
+        rows.append((f"Citing a fact ({lang})", f'<span lang="{lang}">{escape(text)}</span>'))
     rows.append(("Download", '<a href="?format=turtle">Turtle</a> · <a href="?format=jsonld">JSON-LD</a>'
                              ' · <a href="?format=rdfxml">RDF/XML</a>'))
     body = "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in rows)

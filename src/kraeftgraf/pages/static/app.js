@@ -1,4 +1,5 @@
-// The researcher page: saved questions with a form each, a SPARQL editor, results as a table and a bar chart.
+// The researcher page: full-text search, saved questions with a form each, a SPARQL editor, results as a table and
+// a bar chart.
 // Plain JavaScript served by the package itself: no build step, no CDN, works offline.
 "use strict";
 
@@ -178,6 +179,74 @@ function runSparql() {
   run();
 }
 
+// ---- full-text search -----------------------------------------------------------------------------------------
+
+const FIELD_NAMES = {
+  label: "label", altLabel: "other label", title: "title", description: "description", text: "text as written",
+  purpose: "purpose", targetGroup: "target group", milestone: "milestone", definition: "definition",
+  statusText: "status as written", quote: "quote", evidenceNote: "note on the evidence",
+};
+
+function initSearch() {
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const wanted = $("search-text").value.trim();
+    if (!wanted) return;
+    history.replaceState(null, "", `#search=${encodeURIComponent(wanted)}`);
+    runSearch(wanted);
+  });
+}
+
+async function runSearch(wanted) {
+  showTab("search");
+  $("search-text").value = wanted;
+  $("search-error").hidden = true;
+  $("search-documents").replaceChildren();
+  $("search-csv").hidden = true;
+  $("search-info").textContent = "Searching…";
+  const params = new URLSearchParams({ text: wanted, limit: "50", lang: state.lang });
+  try {
+    const response = await fetch(`api/search?${params}`, { headers: { Accept: "application/json" } });
+    if (!response.ok) {
+      $("search-info").textContent = "";
+      $("search-results").replaceChildren();
+      $("search-error").textContent = await problemText(response);
+      $("search-error").hidden = false;
+      return;
+    }
+    const data = await response.json();
+    const count = data.total > data.hits.length ? `${data.hits.length} best of ${data.total} texts` : `${data.total} text${data.total === 1 ? "" : "s"}`;
+    $("search-info").textContent = count;
+    $("search-csv").href = `api/search?${new URLSearchParams({ text: wanted, limit: "500", lang: state.lang, format: "csv" })}`;
+    $("search-csv").hidden = data.hits.length === 0;
+    $("search-documents").replaceChildren(...(data.documents.length ? ["Said in the documents' own words (quotes, status texts): ",
+      ...data.documents.flatMap((doc, i) => [i ? "; " : "", element("a", { href: resourceHref(doc.iri) }, doc.label || shorten(doc.iri)),
+        ` (${doc.passages} passage${doc.passages === 1 ? "" : "s"})`])] : []));
+    $("search-results").replaceChildren(...(data.hits.length ? data.hits.map(hitItem)
+      : [element("li", { class: "placeholder" }, "Nothing found.")]));
+  } catch (error) {
+    $("search-info").textContent = "";
+    $("search-error").textContent = `The request failed: ${error.message}`;
+    $("search-error").hidden = false;
+  }
+}
+
+function hitItem(hit) {
+  const documents = hit.documents.map((doc) => element("span", { class: "hit-document" },
+    element("a", { href: resourceHref(doc.iri) }, doc.label || shorten(doc.iri)),
+    doc.page !== null ? `, p. ${doc.page}` : null,
+    doc.startLine !== null ? `, line${doc.endLine !== null && doc.endLine !== doc.startLine ? `s ${doc.startLine}–${doc.endLine}` : ` ${doc.startLine}`}` : null));
+  const separated = documents.flatMap((node, i) => (i ? ["; ", node] : [node]));
+  return element("li", { class: "hit" },
+    element("div", { class: "hit-head" },
+      element("a", { class: "hit-label", href: resourceHref(hit.resource), title: hit.resource }, hit.label),
+      hit.classLabel ? element("span", { class: "hit-class" }, hit.classLabel) : null,
+      element("span", { class: "hit-field" }, FIELD_NAMES[hit.field] || hit.field)),
+    element("p", { class: "snippet", lang: hit.lang || null },
+      ...hit.snippet.map((run) => (run.match ? element("mark", {}, run.text) : run.text))),
+    documents.length ? element("p", { class: "hit-documents" }, documents.length > 1 ? "Documents: " : "Document: ", ...separated) : null);
+}
+
 // ---- running and showing results -------------------------------------------------------------------------------
 
 async function fetchAs(accept) {
@@ -253,6 +322,15 @@ function cell(row, variable) {
       label ? label.value : shorten(term.value)));
   }
   if (term.type === "bnode") return element("td", { class: "bnode" }, `_:${term.value}`);
+  // A row that says where its quote stands in the source text (sourceLink, e.g. "source/document-x#L12-L14") links
+  // the quote, and the link itself, to that place in the source viewer.
+  const place = row.sourceLink && /^source\/[A-Za-z0-9][A-Za-z0-9._-]*#L\d+(-L\d+)?$/.test(row.sourceLink.value)
+    ? row.sourceLink.value : null;
+  if (place && (variable === "quote" || variable === "sourceLink")) {
+    const shown = variable === "quote" ? term.value : place.slice(place.indexOf("#") + 1);
+    return element("td", { lang: term["xml:lang"] || null },
+      element("a", { href: place, class: "in-source", title: "Open at this place in the source text" }, shown));
+  }
   const numeric = term.datatype && NUMERIC.test(term.datatype);
   return element("td", { class: numeric ? "number" : null, lang: term["xml:lang"] || null }, term.value);
 }
@@ -348,7 +426,8 @@ async function loadDocuments() {
 // ---- tabs and language -----------------------------------------------------------------------------------------
 
 function showTab(name) {
-  for (const tab of ["queries", "sparql"]) $(`tab-${tab}`).hidden = tab !== name;
+  for (const tab of ["search", "queries", "sparql"]) $(`tab-${tab}`).hidden = tab !== name;
+  $("results").hidden = name === "search" || !state.current;  // a saved question's result belongs to its own tabs
   for (const link of document.querySelectorAll("nav a[data-tab]")) {
     link.classList.toggle("active", link.dataset.tab === name);
   }
@@ -362,10 +441,13 @@ function setLanguage(lang) {
   }
   renderGallery();
   if (state.current && state.current.name) openQuery(state.current.name, { autorun: false });
+  if (!$("tab-search").hidden && $("search-text").value.trim()) runSearch($("search-text").value.trim());
 }
 
 function route() {
   if (location.hash.startsWith("#sparql")) showTab("sparql");
+  else if (location.hash.startsWith("#search=")) runSearch(decodeURIComponent(location.hash.slice("#search=".length)));
+  else if (location.hash.startsWith("#search")) showTab("search");
   else showTab("queries");
 }
 
@@ -377,6 +459,7 @@ async function main() {
   $("filter").addEventListener("input", renderGallery);
   $("download-csv").addEventListener("click", () => download("text/csv", "csv"));
   $("download-json").addEventListener("click", () => download(JSON_RESULTS, "json"));
+  initSearch();
   window.addEventListener("hashchange", route);
   route();
   try {

@@ -1,0 +1,6 @@
+"""Full-text search over what the documents say: labels, descriptions, texts, quotes, status texts, milestones, notes.
+
+Owns: Danish stemming of words, reading the search text a person types, the texts of a dataset (with the document
+each comes from), the SQLite FTS5 index over them (BM25 ranking, phrases, prefixes), highlighted snippets, the
+index's cache and its result formats. May import: the base modules, `sparql`, `graph`, `engines`.
+"""

@@ -92,6 +92,22 @@ def test_the_page_loads_the_gallery_of_every_saved_query(
     page.screenshot(path=str(tmp_path / "gallery.png"), full_page=True)
 
 
+def test_the_front_page_lists_the_five_source_documents_by_their_citation_labels(
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
+    page.goto(f"{embedded_server.url}/")
+    page.wait_for_selector("#documents li[data-document]")
+    # One per source text in ../shared/seeds (000-004). 002 line 22: "Regionsrådet har den 23. august 2021 vedtaget
+    # denne 8-punktsplan"; 000 gives no year at all, so its label says "(u.å.)".
+    links = page.locator("#documents li[data-document] a")
+    assert links.count() == 5
+    shown = links.all_inner_texts()
+    assert "Region Sjælland 2021, 8-punktsplan for kræftområdet" in shown
+    assert "Region Hovedstaden (u.å.), Anbefalinger, Kræftplan del 2" in shown
+    sjaelland = page.locator("#documents a", has_text="Region Sjælland 2021")
+    assert sjaelland.get_attribute("href") == "resource/document-sjaelland-8-punktsplan"
+    page.screenshot(path=str(tmp_path / "documents.png"), full_page=True)
+
+
 def test_a_saved_query_runs_and_the_table_fills_with_links_that_open_entity_pages(
         page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     open_query(page, embedded_server, "plan-items-by-theme")

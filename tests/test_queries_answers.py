@@ -20,6 +20,11 @@ FOLLOW_UP_DOC = str(ID["document-hovedstaden-opfoelgning-kraeftplan"])
 SJAELLAND_DOC = str(ID["document-sjaelland-8-punktsplan"])
 SST_DOC = str(ID["document-sst-nyhedsbrev-kraeftplan-iv"])
 KB_DOC = str(ID["document-kb-vejledning-sammenhaeng"])
+# The documents' citation labels (reference-documents.ttl): issuer and year only from the texts.
+FOLLOW_UP_CITATION = "Region Hovedstaden (u.å.), Opfølgning på kræftplanen"
+SJAELLAND_CITATION = "Region Sjælland 2021, 8-punktsplan for kræftområdet"  # 002 line 22: "den 23. august 2021"
+SST_CITATION = "Sundhedsstyrelsen (u.å.), Nyhedsbrev om Kræftplan IV"
+SEPARATOR = " | "  # how a saved query joins the values of a many-valued column
 
 
 def run(kg: KnowledgeGraph, name: str, **params: str | int) -> list[dict[str, Value]]:
@@ -32,6 +37,15 @@ def iri(slug: str) -> str:
 
 def column(rows: list[dict[str, Value]], name: str) -> set[Value]:
     return {row[name] for row in rows}
+
+
+def joined(value: Value) -> set[str]:
+    """The values a many-valued column joined into one cell."""
+    return set(str(value).split(SEPARATOR)) if value is not None else set()
+
+
+def one_row_each(rows: list[dict[str, Value]], *key: str) -> bool:
+    return len(rows) == len({tuple(row[k] for k in key) for row in rows})
 
 
 # --- 1, 2: plan items on a theme -------------------------------------------------------------------------------
@@ -86,9 +100,11 @@ def test_initiatives_on_palliation_include_the_national_recommendations_and_born
         knowledge_graph: KnowledgeGraph) -> None:
     rows = run(knowledge_graph, "initiatives-by-theme")
     # 003: "Sundhedsstyrelsens nye anbefalinger for den palliative indsats blev offentliggjort d. 6. december 2017"
-    assert (iri("programme-palliation-recommendations"), SST_DOC) in {(r["thing"], r["document"]) for r in rows}
+    found = {r["thing"]: joined(r["documents"]) for r in rows}
+    assert SST_CITATION in found[iri("programme-palliation-recommendations")]
+    assert one_row_each(rows, "thing")
     # 001: "Bornholms Hospital / Afsnit for Lindrende Behandling, som varetager specialiseret palliation"
-    assert "Bornholms Hospital" in column(rows, "responsibleLabel")
+    assert "Bornholms Hospital" in {name for row in rows for name in joined(row["responsibleLabel"])}
 
 
 def test_initiatives_on_late_effects_include_the_hvidovre_clinic(knowledge_graph: KnowledgeGraph) -> None:
@@ -129,6 +145,58 @@ def test_recommendation_3_initiatives_with_their_statuses(knowledge_graph: Knowl
             ("Offentliggjort", "Gennemført"),
         iri("initiative-hovedstaden-registerstudie-deltagelse-brystkraeftscreening"): ("Gennemført", "Gennemført"),
     }
+
+
+def test_recommendation_5_has_one_row_for_each_of_the_13_initiatives_the_report_lists(
+        knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "recommendation-initiatives")
+    # 001 lists under its "Anbefaling 6" (the plan's 5) 13 initiatives: Herlev og Gentofte Hospital (line 635), Amager
+    # og Hvidovre Hospital (649), "Information, vejledning og behandling af senfølger" (663), "Etablering af
+    # Rehabiliteringsgruppe" (673), "Diagnosespecifik patientundervisningsforløb" (688), "Klinik for Senfølger efter
+    # hovedhalskræft" (695), "Immunotoxenheden" (706), "Klinik for senfølger efter Immunterapi" (710), "Klinik for
+    # senfølger efter brystkræft" (714), "Klinik for senfølger efter kræft – alle diagnoser" (747),
+    # "Patientundervisning (Rigshospitalet)" (767), "Sygeplejeambulatorium (Rigshospitalet)" (775) and
+    # "Støttetilbud (Rigshospitalet)" (783). One row each, however many departments or claims it has.
+    assert len(rows) == 13
+    assert one_row_each(rows, "initiative")
+    assert all(r["organisationCount"] == len(joined(r["organisationLabel"])) for r in rows)
+
+
+def test_a_status_belongs_to_the_recommendation_it_is_listed_under(knowledge_graph: KnowledgeGraph) -> None:
+    group = iri("initiative-hovedstaden-rehabiliteringsgruppe-kraeftbehandling-herlev-gentofte")
+
+    def status_under(item: str) -> tuple[Value, Value]:
+        row = next(r for r in run(knowledge_graph, "recommendation-initiatives", item=item) if r["initiative"] == group)
+        return row["statusText"], row["completionYear"]
+
+    # 001 line 469: "Etableret" under "Anbefaling 4"; line 686: "Etableret i 2023" under "Anbefaling 6" (the
+    # plan's 5). Each recommendation shows only its own listing's status.
+    assert status_under(f"id:{DEL_2}4") == ("Etableret", None)
+    assert status_under(f"id:{DEL_2}5") == ("Etableret i 2023", 2023)
+    claims = {(r["statusText"], r["listedUnder"]) for r in run(knowledge_graph, "status-claims-by-document")
+              if r["thing"] == group}
+    assert claims == {("Etableret", iri(DEL_2 + "4")), ("Etableret i 2023", iri(DEL_2 + "5"))}
+
+
+def test_an_initiative_with_two_statuses_under_one_recommendation_has_one_row(knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "recommendation-initiatives", item=f"id:{DEL_2}10")
+    talks_iri = iri("initiative-hovedstaden-samtaler-om-liv-og-behandling-rigshospitalet")
+    talks = [r for r in rows if r["initiative"] == talks_iri]
+    # 001 under "Anbefaling 10", Rigshospitalet: the status column says "Igangsat" (line 1284) while the text says
+    # "Projektet er implementeret" (line 1287); its listing under Anbefaling D ("Igangsat", line 1688) is not shown.
+    assert len(talks) == 1
+    assert (joined(talks[0]["statusText"]), talks[0]["statusClaims"]) == ({"Igangsat", "Projektet er implementeret"}, 2)
+
+
+def test_status_counts_count_an_initiative_under_each_listing_with_its_own_status(
+        knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "status-counts-per-recommendation")
+    under_d = {r["normalisedStatus"]: r["initiatives"] for r in rows if r["item"] == iri(DEL_2 + "d")}
+    # 001 under "Anbefaling D" (lines 1543-1689): "Løbende" (1584); "Implementeret i nævnte afdelinger" (1596),
+    # "Etableret" (1628), "Etableret – og løbende" (1637), "Implementeret" (1646), "Anvendes ..." (1656), "Etableret"
+    # (1671), "Implementeret" (1680), all counted as implemented; "Igangsat" (1688) for "Samtaler om liv og
+    # behandling", which is implemented only under Anbefaling 10 ("Projektet er implementeret", line 1287).
+    assert under_d == {"Løbende": 1, "Implementeret": 7, "I gang": 1}
 
 
 # --- 4: initiatives per hospital ---------------------------------------------------------------------------------
@@ -194,7 +262,9 @@ def test_late_effects_clinics_and_since_when(knowledge_graph: KnowledgeGraph) ->
 # --- 7: cross-sector collaboration ---------------------------------------------------------------------------------
 
 def test_cross_sector_initiatives_name_the_sector_they_involve(knowledge_graph: KnowledgeGraph) -> None:
-    pairs = {(r["initiative"], r["sectorLabel"]) for r in run(knowledge_graph, "cross-sector-initiatives")}
+    rows = run(knowledge_graph, "cross-sector-initiatives")
+    assert one_row_each(rows, "initiative")
+    pairs = {(r["initiative"], sector) for r in rows for sector in joined(r["sectorLabel"])}
     # 001: "Bornholms Hospital samarbejder med Bornholms Regionskommune om rehabiliteringstilbuddet ”Kom godt videre”"
     assert (iri("initiative-hovedstaden-kom-godt-videre-bornholm"), "Kommunerne") in pairs
     # 001: rehabiliteringsnetværk i planområde nord, "hvor der samarbejdes på tværs af hospitaler og med kommuner
@@ -204,6 +274,9 @@ def test_cross_sector_initiatives_name_the_sector_they_involve(knowledge_graph: 
     # 002: "Der optages dialog med PLO og andre relevante parter om, hvordan vi bedst muligt kan ... opfordre borgerne
     # til at gå tidligere til læge."
     assert (iri("initiative-sjaelland-dialog-plo-tidligere-til-laege"), "Almen praksis") in pairs
+    network_iri = iri("initiative-hovedstaden-rehabiliteringsnetvaerk-planomraade-nord")
+    network = next(r for r in rows if r["initiative"] == network_iri)
+    assert network["sectorCount"] == 2
 
 
 # --- 8: screening --------------------------------------------------------------------------------------------------
@@ -239,13 +312,18 @@ def test_screening_figures_participation_and_non_participation(knowledge_graph: 
 
 def test_initiatives_to_raise_screening_participation(knowledge_graph: KnowledgeGraph) -> None:
     rows = run(knowledge_graph, "screening-participation-initiatives")
-    found = {(r["initiative"], r["document"]) for r in rows}
+    assert one_row_each(rows, "initiative")
+    found = {r["initiative"]: joined(r["documents"]) for r in rows}
     # 001: "Tilbud om HPV hjemmetest (screening for livmoderhalskræft)" ... "Igangsat"
-    assert (iri("initiative-hovedstaden-hpv-hjemmetest"), FOLLOW_UP_DOC) in found
+    assert FOLLOW_UP_CITATION in found[iri("initiative-hovedstaden-hpv-hjemmetest")]
     # 002: "Generel dialog med PLO om oplysning til borgerne om screeningstilbud i Praksisplanudvalget"
-    assert (iri("initiative-sjaelland-dialog-plo-screening-praksisplanudvalget"), SJAELLAND_DOC) in found
+    assert SJAELLAND_CITATION in found[iri("initiative-sjaelland-dialog-plo-screening-praksisplanudvalget")]
     # 003: "Sundhedsstyrelsen opdateret nationale anbefalinger for livmoderhalskræftscreening"
-    assert (iri("initiative-sst-opdatering-anbefalinger-livmoderhalskraeftscreening"), SST_DOC) in found
+    assert SST_CITATION in found[iri("initiative-sst-opdatering-anbefalinger-livmoderhalskraeftscreening")]
+    # 001 lists the HPV home test under Anbefaling 3 ("Igangsat", line 220) and under Anbefaling B ("Igangsat",
+    # line 1441): two status claims, one row.
+    hpv = next(r for r in rows if r["initiative"] == iri("initiative-hovedstaden-hpv-hjemmetest"))
+    assert (hpv["statusText"], hpv["statusClaims"]) == ("Igangsat | Igangsat", 2)
 
 
 # --- 9: targets and figures against them ---------------------------------------------------------------------------
@@ -309,6 +387,21 @@ def test_regional_documents_refer_to_national_programmes(knowledge_graph: Knowle
 
 
 # --- 11: money -----------------------------------------------------------------------------------------------------
+
+def test_every_amount_once_with_what_it_concerns(knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "amounts")
+    assert one_row_each(rows, "amount")
+    # 002 gives two amounts, "Der er afsat 5 mio. kr. i tillægsaftalen til budget 2021" (line 172) and "Der er afsat 3.
+    # mio. kr. i tillægsaftalen til budget 2021 til at øge den samlede kapacitet på brystkræft-området" (line 290),
+    # the second under "4. Screeningsinterval ved screening for brystkræft skal overholdes": it concerns the point and
+    # the breast-cancer screening programme, in one row.
+    assert sum(1 for r in rows if r["document"] == SJAELLAND_DOC) == 2
+    breast = next(r for r in rows if r["amountDKK"] == 3_000_000 and r["document"] == SJAELLAND_DOC)
+    assert breast["concernsCount"] == 2
+    assert joined(breast["concernsLabel"]) == {"Screeningsinterval ved screening for brystkræft skal overholdes",
+                                               "Screeningsprogrammet for brystkræft"}
+    assert breast["documentLabel"] == SJAELLAND_CITATION
+
 
 def test_every_amount_with_year_and_source(knowledge_graph: KnowledgeGraph) -> None:
     rows = run(knowledge_graph, "amounts")
@@ -385,6 +478,20 @@ def test_evidence_for_recommendation_5_in_both_documents(knowledge_graph: Knowle
     assert numbers == {(PLAN_DOC, "5"), (FOLLOW_UP_DOC, "6")}
 
 
+def test_evidence_carries_the_curators_note_on_where_the_quote_stands(knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "evidence-for-resource", resource="id:term-needs-assessment")
+    notes = {r["quote"]: r["note"] for r in rows}
+    # 004, the box "Behovsvurdering" ends "som gennemføres ved en samtale med patienten. (Kilde: Sundhedsstyrelsen)":
+    # the note names the box and its attribution, which the quote alone does not say.
+    quote = ("Opfølgningsplanen er baseret på en behovsvurdering, som gennemføres ved en samtale med patienten. "
+             "(Kilde: Sundhedsstyrelsen)")
+    assert notes[quote] == "Boksen 'Behovsvurdering', med kildeangivelsen '(Kilde: Sundhedsstyrelsen)'."
+    # 001 numbers the plan's recommendation 5 as "Anbefaling 6" and words it "senfølger i forbindelse med kræft".
+    recommendation = {r["numberInDocument"]: r["note"] for r in run(knowledge_graph, "evidence-for-resource")}
+    assert "'Anbefaling 6'" in str(recommendation["6"])
+    assert recommendation["5"] is None
+
+
 def test_evidence_includes_the_status_claims_of_an_initiative(knowledge_graph: KnowledgeGraph) -> None:
     rows = run(knowledge_graph, "evidence-for-resource",
                resource="id:initiative-hovedstaden-senfoelgeklinik-gastroenheden-hvidovre")
@@ -452,6 +559,26 @@ def test_numbering_that_differs_between_plan_and_report(knowledge_graph: Knowled
                      (iri("recommendation-hovedstaden-del-1-iv"), "IV", "IIII")}
 
 
+def test_the_report_keeps_its_own_whole_wording_of_each_recommendation(knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "numbering-across-documents")
+    wording = {r["numberInDocument"]: str(r["wording"]) for r in rows}
+    # 001 lines 614-633: "Anbefaling 6: Regionen styrker patienternes mulighed ... senfølger i forbindelse med kræft
+    # og vil blandt andet se på muligheder for en styrket organisering af hospitalernes indsats på senfølgeområdet
+    # ... og livskvalitet." The quote stops at "kræft"; the wording goes on to the end.
+    assert wording["6"].startswith("Regionen styrker patienternes mulighed for systematisk og helhedsorienteret")
+    assert wording["6"].endswith("fysiske, psykiske og sociale funktioner og livskvalitet.")
+    # 001's Anbefaling B (lines 1406-1425, continued after the status column at 1450-1454) has a fourth bullet,
+    # "at opnå den rette palliative indsats", which 000's B (lines 88-96) does not.
+    b = next(r for r in run(knowledge_graph, "evidence-for-resource", resource=f"id:{DEL_2}b")
+             if r["document"] == FOLLOW_UP_DOC and r["wording"] is not None)
+    assert b["numberInDocument"] == "B"
+    assert "• at opnå den rette palliative indsats Regionens hospitaler vil samarbejde med almen praksis" in str(
+        b["wording"])
+    plan_text = knowledge_graph.sparql("""PREFIX kg: <https://w3id.org/kraeftgraf/vocab#>
+        SELECT ?text WHERE { <https://w3id.org/kraeftgraf/id/recommendation-hovedstaden-del-2-b> kg:text ?text }""")
+    assert "palliative indsats" not in str(plan_text.column("text")[0])
+
+
 def test_status_claims_of_the_follow_up_report(knowledge_graph: KnowledgeGraph) -> None:
     claims = {(r["thing"], r["statusText"]) for r in run(knowledge_graph, "status-claims-by-document")}
     # 001, del 1: Anbefaling I-IIII "Implementeret", Anbefaling V "Ikke relevant".
@@ -466,6 +593,19 @@ def test_status_claims_of_the_newsletter_with_a_date(knowledge_graph: KnowledgeG
     # 003: "blev offentliggjort d. 6. december 2017"
     assert dated[iri("programme-palliation-recommendations")] == "2017-12-06"
     assert iri("recommendation-hovedstaden-del-1-i") not in column(rows, "thing")
+
+
+def test_the_five_source_documents_with_their_citation_labels(knowledge_graph: KnowledgeGraph) -> None:
+    rows = run(knowledge_graph, "source-documents")
+    # One per extracted text 000-004; 002 line 22 dates the plan "den 23. august 2021"; 000 gives no year.
+    assert [r["sourceFile"] for r in rows] == ["000_959267de805e99f3.txt", "001_1a32248d27a47157.txt",
+                                               "002_31b870cea9142a86.txt", "003_1359ecab6ee37e7a.txt",
+                                               "004_d9e0f8e19aaebdd6.txt"]
+    labels = {r["document"]: r["documentLabel"] for r in rows}
+    assert labels[SJAELLAND_DOC] == SJAELLAND_CITATION
+    assert labels[PLAN_DOC] == "Region Hovedstaden (u.å.), Anbefalinger, Kræftplan del 2"
+    # 001 reports on part 1 ("Udredning og behandling (del 1)") and part 2.
+    assert next(r["planCount"] for r in rows if r["document"] == FOLLOW_UP_DOC) == 2
 
 
 def test_action_areas_and_their_suggested_questions(knowledge_graph: KnowledgeGraph) -> None:

@@ -130,6 +130,8 @@ def test_a_source_not_in_the_reference_data_gets_stubs_for_its_document_and_plan
     Graph().parse(data=text, format="turtle")
     document = next(block for block in text.split("\n\n") if "# id:document-TODO a kg:PlanDocument" in block)
     assert '#     kg:sourceFile "999_ny-plan.txt" .' in document
+    # The shapes ask every document for a short citation label; the stub says how to write one.
+    assert "#     dcterms:bibliographicCitation " in document
     stubs = _stubs(text)
     assert "a kg:PlanPoint" in stubs[3] and 'kg:quote "Punkt 1: Flere skal screenes"@da' in stubs[3]
     assert "a kg:Initiative" in stubs[4] and 'kg:quote "Et nyt tilbud i 2025"@da' in stubs[4]

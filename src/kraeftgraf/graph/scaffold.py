@@ -224,6 +224,7 @@ def _document_section(source: Path, document: DocumentInfo | None) -> list[str]:
         "# id:document-TODO a kg:PlanDocument ;",
         '#     rdfs:label "TODO"@da , "TODO"@en ;',
         '#     dcterms:title "TODO"@da ;',
+        '#     dcterms:bibliographicCitation "TODO: issuer year, short title (year from the text, else (u.å.))"@da ;',
         '#     kg:issuedBy id:TODO ; dcterms:language "da" ;',
         "#     kg:describesPlan id:plan-TODO ;",
         f"#     kg:sourceFile {turtle_string(source.name)} .",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from html import escape
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from ..engines.base import QueryEngine
@@ -23,8 +23,15 @@ _INCOMING = f"""SELECT DISTINCT ?subject ?p1 ?p2 ?p3 WHERE {{
   UNION {{ ?b2 ?p3 ?entity . FILTER(isBlank(?b2)) ?b1 ?p2 ?b2 . FILTER(isBlank(?b1))
           ?subject ?p1 ?b1 . FILTER(isIRI(?subject)) }}
 }} LIMIT {_INCOMING_LIMIT}"""
-_LABELS = ("SELECT ?thing ?label WHERE { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label "
-           "FILTER(isIRI(?thing)) }")
+# A document is named by its short citation label ("Region Sjælland 2021, 8-punktsplan for kræftområdet") wherever
+# it is linked; everything else by its rdfs:label.
+_LABELS = """SELECT ?thing ?label WHERE {
+  { ?thing <http://purl.org/dc/terms/bibliographicCitation> ?label }
+  UNION
+  { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label
+    FILTER NOT EXISTS { ?thing <http://purl.org/dc/terms/bibliographicCitation> ?citation } }
+  FILTER(isIRI(?thing))
+}"""
 _SHOWN_APART = {RDF.type, RDFS.label, KG.hasEvidence, KG.hasStatus}
 
 Linker = Callable[[str], str]  # an IRI to an <a> element
@@ -42,12 +49,13 @@ class Term:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where a source document says it: the quote, the document, the page and the document's own number."""
+    """Where a source document says it: the quote, the document, the page, the document's own number, the note."""
 
     quote: str | None
     document: str | None
     page: str | None
     number: str | None
+    note: str | None = None  # kg:evidenceNote: the fact box, list or differing wording the quote stands in
     start_line: int | None = None  # where the build located the quote in the document's source text
     end_line: int | None = None
 
@@ -155,6 +163,7 @@ def _sort_key(term: Term) -> str:
 def _evidence_of(graph: Graph, subject: Node) -> tuple[Evidence, ...]:
     found = [Evidence(quote=_text(graph, node, KG.quote), document=_text(graph, node, KG.inDocument),
                       page=_text(graph, node, KG.page), number=_text(graph, node, KG.numberInDocument),
+                      note=_text(graph, node, KG.evidenceNote),
                       start_line=_number(graph, node, KG.startLine), end_line=_number(graph, node, KG.endLine))
              for node in graph.objects(subject, KG.hasEvidence)]
     return tuple(sorted(found, key=lambda e: (e.document or "", e.page or "", e.quote or "")))
@@ -188,6 +197,8 @@ def render_entity(entity: EntityDescription, *, root: str) -> str:
     parts = [f'<article class="entity">\n<h1>{escape(title)}</h1>']
     if subtitle and subtitle != title:
         parts.append(f'<p class="alt-label" lang="{other}">{escape(subtitle)}</p>')
+    for citation in _texts_of(entity.properties, str(DCTERMS.bibliographicCitation)):
+        parts.append(f'<p class="citation">Cite as: <cite lang="da">{escape(citation)}</cite></p>')
     formats = " · ".join(f'<a href="?format={f}">{name}</a>'
                          for f, name in (("turtle", "Turtle"), ("jsonld", "JSON-LD")))
     parts.append(f'<p class="iri"><code>{escape(entity.iri)}</code> · {formats}</p>')
@@ -221,6 +232,10 @@ def render_entity(entity: EntityDescription, *, root: str) -> str:
     return page(title, "\n".join(parts), root=root, lang=lang)
 
 
+def _texts_of(properties: tuple[tuple[str, tuple[Term, ...]], ...], predicate: str) -> list[str]:
+    return [term.text for p, values in properties if p == predicate for term in values if term.text is not None]
+
+
 def _evidence_html(evidence: tuple[Evidence, ...], a: Linker, *, root: str) -> str:
     items = []
     for item in evidence:
@@ -235,7 +250,8 @@ def _evidence_html(evidence: tuple[Evidence, ...], a: Linker, *, root: str) -> s
         if item.number:
             source.append(f"no. {escape(item.number)} in the document")
         quote = f'<blockquote lang="da">{escape(item.quote)}</blockquote>' if item.quote else ""
-        items.append(f'<li>{quote}<p class="source">— {", ".join(source)}</p></li>')
+        note = f'<p class="note" lang="da">{escape(item.note)}</p>' if item.note else ""
+        items.append(f'<li>{quote}<p class="source">— {", ".join(source)}</p>{note}</li>')
     return f'<ul class="evidence">{"".join(items)}</ul>' if items else ""
 
 

@@ -162,6 +162,15 @@ def test_a_quote_that_is_not_in_its_source_text_stops_the_build_naming_the_file_
     assert "the quote is not in its source text 000_959267de805e99f3.txt" in str(raised.value)
 
 
+def test_no_data_file_writes_a_location_by_hand() -> None:
+    # Issue 14: pages, lines and offsets are computed from the shipped texts, "nothing here is typed by hand".
+    computed = {KG.page, KG.startLine, KG.endLine, OA.hasSelector, OA.start, OA.end, OA.exact}
+    for path in resources.data_files():
+        graph = Graph().parse(path, format="turtle")
+        written = {str(p) for p in set(graph.predicates()) & computed}
+        assert not written, f"{path.name} writes {sorted(written)} by hand"
+
+
 # 3. Pages, where the text marks them.
 
 def test_a_quote_below_a_page_header_is_on_that_page(located: list[Located]) -> None:

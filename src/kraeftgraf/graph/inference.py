@@ -16,6 +16,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from .closure import transitive_closure
+
 Triple = tuple[Node, Node, Node]
 
 # Namespaces whose own axioms OWL RL restates; their triples are not facts about the data.
@@ -186,18 +188,7 @@ def _closure(graph: Graph, sub: Node, equivalent: Node) -> dict[Node, set[Node]]
     for left, right in graph.subject_objects(equivalent):
         direct[left].add(right)
         direct[right].add(left)
-    closed: dict[Node, set[Node]] = {}
-    for start in list(direct):
-        seen: set[Node] = set()
-        stack = list(direct[start])
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(direct.get(node, ()))
-        seen.discard(start)
-        closed[start] = seen
-    return closed
+    return transitive_closure(direct)
 
 
 def _blank_nodes(graph: Graph) -> set[Node]:

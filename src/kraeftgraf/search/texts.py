@@ -14,6 +14,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..engines.base import QueryEngine
+from ..graph.closure import transitive_closure
 from ..namespaces import PREFIXES
 
 # The texts a resource carries, by property, with the field name a hit reports. Labels count more in ranking.
@@ -176,17 +177,7 @@ def _superclasses(engine: QueryEngine) -> dict[str, set[str]]:
     for row in _select(engine, _SUBCLASSES):
         if isinstance(row["sub"], URIRef) and isinstance(row["super"], URIRef) and row["sub"] != row["super"]:
             direct[str(row["sub"])].add(str(row["super"]))
-    closed: dict[str, set[str]] = {}
-    for start in direct:
-        seen: set[str] = set()
-        todo = list(direct[start])
-        while todo:
-            current = todo.pop()
-            if current not in seen:
-                seen.add(current)
-                todo += direct.get(current, ())
-        closed[start] = seen - {start}
-    return closed
+    return transitive_closure(direct)
 
 
 def _most_specific(types: Iterable[str], broader: Mapping[str, set[str]]) -> tuple[str, ...]:

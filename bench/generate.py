@@ -29,6 +29,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from kraeftgraf import resources
+from kraeftgraf.graph.closure import transitive_closure
 from kraeftgraf.namespaces import ID, KG, PREFIXES
 
 MARKER = ".kraeftgraf-bench"  # marks a folder the generator owns, so that it may clear it
@@ -130,17 +131,7 @@ def _superclass_closure(ontology: Graph) -> dict[Node, set[Node]]:
     above: dict[Node, set[Node]] = defaultdict(set)
     for lower, upper in ontology.subject_objects(RDFS.subClassOf):
         above[lower].add(upper)
-    closed: dict[Node, set[Node]] = {}
-    for start in list(above):
-        seen: set[Node] = set()
-        stack = list(above[start])
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(above.get(node, ()))
-        closed[start] = seen
-    return closed
+    return transitive_closure(above)
 
 
 def _new_copy(number: int, seed: int) -> Copy:

@@ -87,7 +87,8 @@ def marked_passage(client: TestClient, link: str) -> str:
                             for i, piece in enumerate(pieces)))
     # The passage is linked from the line it starts on, by its range of lines.
     anchor = f"L{start}" + (f"-L{end}" if end != start else "")
-    assert f'<a href="#{anchor}">{anchor}' in response.text
+    first = re.search(rf'<tr id="L{start}">(.*?)</tr>', response.text, re.S)
+    assert first and f'<a href="#{anchor}">{anchor}' in first.group(1), f"line {start} links no passage {anchor}"
     return "\n".join(rows)
 
 

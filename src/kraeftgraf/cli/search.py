@@ -90,7 +90,8 @@ def _table(results: "SearchResults") -> str:
 
 def _counts(document: "DocumentCount") -> str:
     """Where the document says it: "in facts: 2 quotes or status texts", "in text: 1 passage", or both."""
-    facts = f"{document.facts} quote{'s' if document.facts != 1 else ''} or status text{'s' if document.facts != 1 else ''}"
+    plural = "s" if document.facts != 1 else ""
+    facts = f"{document.facts} quote{plural} or status text{plural}"
     text = f"{document.text} passage{'s' if document.text != 1 else ''} of its text"
     return {"facts": f"in facts: {facts}", "text": f"only in its text: {text}",
             "both": f"in both: {facts}, {text}"}[document.found_in]

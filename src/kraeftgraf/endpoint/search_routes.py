@@ -122,8 +122,8 @@ def _shown(value: str) -> str:
 _DESCRIPTION = f"""Every label, description, text, quote, status text, milestone, purpose, definition and evidence
 note, and every passage of the documents' shipped source texts, that contains all the words searched for, best first
 (BM25, a label counting more than a passing mention and a curated text more than a passage of a source text; a
-curated text that says exactly the search comes first). Words are compared by their Snowball Danish stem, so `pårørendes` finds
-`pårørende`; `"kræftplan IV"` in double quotes is a phrase; `pårør*` finds words that begin so.
+curated text that says exactly the search comes first). Words are compared by their Snowball Danish stem, so
+`pårørendes` finds `pårørende`; `"kræftplan IV"` in double quotes is a phrase; `pårør*` finds words that begin so.
 
 Each hit names the resource (IRI, label, class), the field, the documents the text comes from (for a quote or an
 evidence note its document, page and, where the data gives them, lines; for other texts the documents that give

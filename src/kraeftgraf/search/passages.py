@@ -2,9 +2,10 @@
 
 A passage is a run of whole lines, so a hit can name its first and last line and open the source viewer there; a
 paragraph longer than `MAX_LINES` lines or `MAX_CHARACTERS` characters is cut at line ends into near-equal runs,
-never after a line that ends in a hyphen (the word goes on on the next line). The text searched is the passage's lines with a word hyphenated
-across a line end joined again ("screeningsprogram-/merne" reads "screeningsprogrammerne"), so the word is found;
-the page is the one the text's own page marks give (`graph.pages`), where they give one.
+never after a line that ends in a hyphen (the word goes on on the next line). The text searched is the passage's
+lines with a word hyphenated across a line end joined again ("screeningsprogram-/merne" reads
+"screeningsprogrammerne"), so the word is found; the page is the one the text's own page marks give
+(`graph.pages`), where they give one.
 """
 
 import math

@@ -194,6 +194,24 @@ def test_the_search_box_shows_hits_with_marked_snippets_and_their_documents(
     page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
 
 
+def test_a_hit_in_a_source_text_opens_the_viewer_at_its_lines(page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/#search")
+    page.select_option("#search-in", "text")
+    page.fill("#search-text", "pårørende")
+    page.press("#search-text", "Enter")
+    page.wait_for_selector(".hit")
+    # 002:220 "samt hjælper patient og pårørende med information": no quote of 002 says it, its text does
+    documents = page.locator("#search-documents").inner_text()
+    assert "8-punktsplan for kræftområdet i Region Sjælland (only in its text: 1 passage)" in documents
+    hit = page.locator(".hit", has=page.locator(".hit-documents a", has_text="8-punktsplan for kræftområdet")).first
+    assert hit.locator(".hit-field").inner_text() == "passage of the source text"
+    hit.locator("a.in-source").click()
+    page.wait_for_url("**/source/document-sjaelland-8-punktsplan#L*")
+    marked = page.locator("tr.target")
+    assert marked.count() >= 1 and "pårørende" in page.locator("#L220").inner_text()
+    assert page.locator("#L220").get_attribute("class") == "target"
+
+
 def test_the_search_box_shows_what_to_fix_in_a_search_that_cannot_run(
         page: "Page", embedded_server: RunningServer) -> None:
     page.goto(f"{embedded_server.url}/#search")

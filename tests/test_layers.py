@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "kraeftgraf"
 # counts as importing `api`.
 LAYERS: dict[str, int] = {
     "errors": 0, "namespaces": 0, "resources": 0, "version": 0,
+    "links": 1,
     "sparql": 1,
     "graph": 2,
     "engines": 3,

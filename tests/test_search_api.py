@@ -105,9 +105,11 @@ def test_csv_has_one_row_per_hit_with_document_and_location(sample_client: TestC
 
 
 def test_the_documents_that_say_it_are_listed_with_their_passages(sample_client: TestClient) -> None:
-    # search-sample.ttl: "Familierne får hjælp." is the one quote with the word, in id:document-other
+    # search-sample.ttl: "Familierne får hjælp." is the one quote with the word, in id:document-other (which names
+    # no kg:sourceFile, so it has no source text to say it in)
     assert search(sample_client, text="familier")["documents"] == [
-        {"iri": str(ID["document-other"]), "label": "Andet dokument", "passages": 1}]
+        {"iri": str(ID["document-other"]), "label": "Andet dokument", "in": "facts", "facts": 1, "text": 0,
+         "passages": 1}]
 
 
 def test_filters_by_document_and_class_over_http(client: TestClient) -> None:
@@ -169,7 +171,8 @@ def test_search_asked_for_in_a_format_it_has_not_is_406(client: TestClient) -> N
 
 def test_openapi_documents_the_search_and_its_parameters(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"]["/api/search"]["get"]
-    assert {p["name"] for p in operation["parameters"]} == {"text", "document", "class", "limit", "lang", "format"}
+    assert {p["name"] for p in operation["parameters"]} == {"text", "document", "class", "in", "limit", "lang",
+                                                                "format"}
 
 
 @FUZZ_SETTINGS

@@ -122,13 +122,15 @@ class KnowledgeGraph:
         return Rows(self.engine.query(text))
 
     def search(self, text: str, /, *, document: str | None = None, cls: str | None = None,
-               limit: int = DEFAULT_LIMIT, lang: str = "da") -> SearchResults:
+               limit: int = DEFAULT_LIMIT, lang: str = "da", scope: str = "all") -> SearchResults:
         """Full-text search over what the documents say (`.hits`, best first; `.total` texts matched in all;
-        `.documents`, the documents whose quotes or status texts say it).
+        `.documents`, the documents whose quotes, status texts or source texts say it, each `.found_in` "facts",
+        "text" or "both").
 
         Words are compared by their Danish stem; "a phrase" in double quotes; pårør* for a word's beginning.
         `document` and `cls` (IRIs or prefixed names: id:document-..., kg:Initiative) narrow the hits. The index
-        is built on the first search, from the data as it is then.
+        is built on the first search, from the data as it is then, and the documents' shipped source texts (cut
+        into passages: field "sourceText"). `scope` "facts" searches only the curated texts, "text" only the passages.
         """
         if self._index is None:
             from .search.build import index_of
@@ -136,7 +138,7 @@ class KnowledgeGraph:
             self._index = index_of(self.engine)
         return self._index.search(
             text, document=expand_name("document", document, PREFIXES) if document else None,
-            cls=expand_name("class", cls, PREFIXES) if cls else None, limit=limit, lang=lang)
+            cls=expand_name("class", cls, PREFIXES) if cls else None, limit=limit, lang=lang, scope=scope)
 
 
 def open(paths: Sequence[Path] | None = None, *, queries: Path | None = None,

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from ..errors import NotAcceptableError, ProtocolError, SearchFilterError, SearchTextError, SearchUnavailableError
 from ..namespaces import PREFIXES
 from ..search.formats import results_bytes
-from ..search.index import DEFAULT_LIMIT, MAX_LIMIT, SearchIndex
+from ..search.index import DEFAULT_LIMIT, MAX_LIMIT, SCOPES, SearchIndex
 from ..search.query import MAX_LENGTH, expand_name, parse_search
 from .protocol import negotiate
 from .workers import Answer, WorkerContext
@@ -19,7 +19,7 @@ SEARCH_OFFERS: tuple[tuple[str, str], ...] = (("application/json", "json"), ("te
 _MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 # ?format= for links, which cannot set an Accept header (as /ontology and /resource take it)
 _FORMAT_PARAMETER = {name: media for media, name in SEARCH_OFFERS}
-_PARAMETERS = ("text", "document", "class", "limit", "lang", "format")
+_PARAMETERS = ("text", "document", "class", "in", "limit", "lang", "format")
 _SHOWN = 60  # characters of a bad value repeated in an error message
 
 
@@ -33,6 +33,8 @@ class SearchJob:
     limit: int
     lang: str
     accept: str | None
+    scope: str = "all"  # in=: all, facts (curated texts only) or text (the source texts' passages only)
+    root: str = ""  # the endpoint's root path, which links into the source viewer start with
 
     def run(self, context: WorkerContext) -> Answer:
         chosen = negotiate(self.accept, SEARCH_OFFERS)
@@ -42,8 +44,9 @@ class SearchJob:
         if data is None:
             raise SearchUnavailableError()
         index = context.memo("search-index", lambda: SearchIndex.from_bytes(data))
-        results = index.search(self.text, document=self.document, cls=self.cls, limit=self.limit, lang=self.lang)
-        return Answer(_MEDIA[chosen], results_bytes(results, chosen))
+        results = index.search(self.text, document=self.document, cls=self.cls, limit=self.limit, lang=self.lang,
+                               scope=self.scope)
+        return Answer(_MEDIA[chosen], results_bytes(results, chosen, root=self.root))
 
 
 def add_search_routes(app: FastAPI, run: Callable[[Request, Any], Awaitable[Response]]) -> None:
@@ -55,10 +58,11 @@ def add_search_routes(app: FastAPI, run: Callable[[Request, Any], Awaitable[Resp
                         400: {"description": "No words to search for, or a filter or limit that does not fit."},
                         406: {"description": "The Accept header names neither JSON nor CSV."}})
     async def search(request: Request) -> Response:
-        return await run(request, search_job(request.query_params.multi_items(), request.headers.get("accept")))
+        return await run(request, search_job(request.query_params.multi_items(), request.headers.get("accept"),
+                                             root=request.scope.get("root_path", "")))
 
 
-def search_job(items: Sequence[tuple[str, str]], accept: str | None) -> SearchJob:
+def search_job(items: Sequence[tuple[str, str]], accept: str | None, *, root: str = "") -> SearchJob:
     """The search a request's parameters ask for; ProtocolError, in words, for parameters that do not fit."""
     given: dict[str, str] = {}
     for name, value in items:
@@ -78,6 +82,10 @@ def search_job(items: Sequence[tuple[str, str]], accept: str | None) -> SearchJo
     lang = given.get("lang", "da")
     if lang not in ("da", "en"):
         raise ProtocolError(f"lang={_shown(lang)}: use da or en (the language of the labels shown).")
+    scope = given.get("in") or "all"
+    if scope not in SCOPES:
+        raise ProtocolError(f"in={_shown(scope)}: use {', '.join(SCOPES)} (everything, only the curated facts, or "
+                            "only the source texts).")
     document = given.get("document") or None
     cls = given.get("class") or None
     try:
@@ -86,7 +94,7 @@ def search_job(items: Sequence[tuple[str, str]], accept: str | None) -> SearchJo
     except SearchFilterError as exc:
         raise ProtocolError(str(exc)) from exc
     return SearchJob(text=text, document=document_iri, cls=class_iri, limit=_limit(given.get("limit")), lang=lang,
-                     accept=_accept(given.get("format"), accept))
+                     accept=_accept(given.get("format"), accept), scope=scope, root=root)
 
 
 def _limit(value: str | None) -> int:
@@ -112,14 +120,18 @@ def _shown(value: str) -> str:
 
 
 _DESCRIPTION = f"""Every label, description, text, quote, status text, milestone, purpose, definition and evidence
-note that contains all the words searched for, best first (BM25, a label counting more than a passing mention; a text
-that says exactly the search comes first). Words are compared by their Snowball Danish stem, so `pårørendes` finds
-`pårørende`; `"kræftplan IV"` in double quotes is a phrase; `pårør*` finds words that begin so.
+note, and every passage of the documents' shipped source texts, that contains all the words searched for, best first
+(BM25, a label counting more than a passing mention and a curated text more than a passage of a source text; a
+curated text that says exactly the search comes first). Words are compared by their Snowball Danish stem, so
+`pårørendes` finds `pårørende`; `"kræftplan IV"` in double quotes is a phrase; `pårør*` finds words that begin so.
 
 Each hit names the resource (IRI, label, class), the field, the documents the text comes from (for a quote or an
 evidence note its document, page and, where the data gives them, lines; for other texts the documents that give
-evidence for the resource) and a snippet whose `match` runs are the words found (`snippetMarked`: the same with
-**bold**). `documents` lists the documents whose own words (quotes, status texts) match, with how many passages.
+evidence for the resource; for a passage of a source text, field `sourceText`, the document as the resource, its
+lines and page) and a snippet whose `match` runs are the words found (`snippetMarked`: the same with **bold**). A
+document with lines has a `sourceLink` into the source viewer at them. `documents` lists the documents whose own
+words match, each with `in`: `facts` (its quotes or status texts), `text` (only passages of its source text: no quote or
+status text of it matches) or `both`, and the count of each. `in=facts` or `in=text` searches only there.
 JSON by default, CSV with `Accept: text/csv` or `format=csv` (one row per hit). At most {MAX_LIMIT} hits; the search
 text at most {MAX_LENGTH} characters."""
 
@@ -130,6 +142,10 @@ _OPENAPI_PARAMETERS: list[dict[str, Any]] = [
      "description": "Only texts from this document (IRI or id:document-...)."},
     {"name": "class", "in": "query", "required": False, "schema": {"type": "string", "format": "iri"},
      "description": "Only texts about a resource of this class, subclasses included (IRI or kg:...)."},
+    {"name": "in", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": list(SCOPES), "default": "all"},
+     "description": "Where to look: all, facts (labels, quotes, status texts, ...: the curated texts) or text (the "
+                    "passages of the documents' source texts)."},
     {"name": "limit", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
      "description": "How many hits to give, best first."},

@@ -11,9 +11,9 @@ from rdflib.term import Node
 
 from ..engines.base import QueryEngine
 from ..errors import ResourceNotFoundError
+from ..links import source_href
 from ..namespaces import ID, KG
 from .common import Labels, label, link, page
-from .source import source_href
 
 _INCOMING_LIMIT = 1000
 # Who points at the resource: directly, or through one or two blank nodes (evidence, status claims).

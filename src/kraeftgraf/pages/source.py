@@ -64,12 +64,6 @@ class SourceView:
     lang: str
 
 
-def source_href(document: str, start_line: int, end_line: int, *, root: str) -> str:
-    """Where the viewer shows lines of a document's text: /source/{slug}#L{start}-L{end}."""
-    span = f"L{start_line}" + (f"-L{end_line}" if end_line != start_line else "")
-    return f"{root}/source/{document[len(str(ID)):]}#{span}"
-
-
 def shipped_texts() -> dict[str, str]:
     """The source texts shipped with kraeftgraf, by file name, each checked against its manifest checksum.
 

@@ -7,18 +7,25 @@ original texts stay in a plain table, for snippets. An index is built once (`bui
 """
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from ..errors import SearchFilterError
+from .passages import SOURCE_TEXT_FIELD
 from .query import SearchQuery, parse_search
 from .snippets import Segment, snippet
-from .texts import VERBATIM_FIELDS, Corpus, Source
+from .texts import VERBATIM_FIELDS, Corpus, Source, Text
 from .words import STEMMER, normalized, words
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 500
-# How much a match in each field counts, times its BM25 score: a label names the thing, a quote mentions it.
-FIELD_WEIGHTS = {"label": 3.0, "altLabel": 2.0, "title": 3.0, "text": 1.5}
+# How much a match in each field counts, times its BM25 score: a label names the thing, a quote mentions it. A
+# passage of a source text counts least: a curated text that matches as well is a fact about a resource, found first.
+FIELD_WEIGHTS = {"label": 3.0, "altLabel": 2.0, "title": 3.0, "text": 1.5, SOURCE_TEXT_FIELD: 0.5}
+# Where to look: everywhere, only in the curated facts (every field but the source texts), or only in the texts.
+Scope = Literal["all", "facts", "text"]
+SCOPES: tuple[Scope, ...] = get_args(Scope)
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE hits (id INTEGER PRIMARY KEY, resource TEXT NOT NULL, field TEXT NOT NULL, lang TEXT NOT NULL,
@@ -63,11 +70,23 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class DocumentCount:
-    """A document that says what was searched for in its own words, and in how many passages (quotes, statuses)."""
+    """A document that says what was searched for in its own words: in how many of its curated facts (quotes,
+    status texts) and in how many passages of its source text."""
 
     iri: str
     label: str
-    passages: int
+    facts: int
+    text: int
+
+    @property
+    def passages(self) -> int:
+        """Matching facts and text passages together (a quoted passage counts once as each)."""
+        return self.facts + self.text
+
+    @property
+    def found_in(self) -> str:
+        """"facts", "text" or "both": where the document says it."""
+        return "both" if self.facts and self.text else "facts" if self.facts else "text"
 
 
 @dataclass(frozen=True)
@@ -114,14 +133,18 @@ class SearchIndex:
         return [row[0] for row in self.connection.execute("SELECT DISTINCT class FROM types ORDER BY class")]
 
     def search(self, text: str, *, document: str | None = None, cls: str | None = None,
-               limit: int = DEFAULT_LIMIT, lang: str = "da") -> SearchResults:
+               limit: int = DEFAULT_LIMIT, lang: str = "da", scope: str = "all") -> SearchResults:
         """The texts that contain every word, phrase and prefix of `text`, best first.
 
         `document` keeps texts from that document (an IRI); `cls` those about a resource of that class (an IRI,
-        subclasses included). SearchTextError for a text with nothing to search for; SearchFilterError for a
-        filter that names nothing in the index or a limit out of range.
+        subclasses included); `scope` "facts" only the curated texts, "text" only passages of the source texts.
+        SearchTextError for a text with nothing to search for; SearchFilterError for a filter that names nothing in
+        the index, a scope that is none of SCOPES or a limit out of range.
         """
         query = parse_search(text)
+        if scope not in SCOPES:
+            raise SearchFilterError("in", scope, f"use {', '.join(SCOPES)} (curated facts and source texts, only the "
+                                                 "facts, only the texts).")
         if not 1 <= limit <= MAX_LIMIT:
             raise SearchFilterError("limit", str(limit), f"give a number of hits from 1 to {MAX_LIMIT}.")
         if document is not None and document not in self.documents():
@@ -130,15 +153,15 @@ class SearchIndex:
         if cls is not None and cls not in self.classes():
             raise SearchFilterError("class", cls, "no resource with a text has that class; give a class IRI such as "
                                     "https://w3id.org/kraeftgraf/vocab#Initiative (or kg:Initiative).")
-        where, parameters = _filters(query, document, cls)
+        where, parameters = _filters(query, document, cls, scope)
         total = self.connection.execute(f"SELECT count(*) FROM texts JOIN hits h ON h.id = texts.rowid {where}",
                                         parameters).fetchone()[0]
         rows = self.connection.execute(
             f"""SELECT h.id, h.resource, h.field, h.lang, h.text, -bm25(texts) * h.weight AS score,
                        r.label, r.label_en, r.class, r.class_label
                 FROM texts JOIN hits h ON h.id = texts.rowid JOIN resources r ON r.iri = h.resource {where}
-                ORDER BY texts.stems = :exact DESC, score DESC, h.id LIMIT :limit""",
-            {**parameters, "exact": query.exact() or "", "limit": limit}).fetchall()
+                ORDER BY (texts.stems = :exact AND h.field != :passage) DESC, score DESC, h.id LIMIT :limit""",
+            {**parameters, "exact": query.exact() or "", "passage": SOURCE_TEXT_FIELD, "limit": limit}).fetchall()
         hits = tuple(
             SearchHit(resource=resource, label=(label_en if lang == "en" and label_en else label) or resource,
                       class_iri=class_iri, class_label=class_label, field=field, lang=text_lang, text=body,
@@ -154,24 +177,27 @@ class SearchIndex:
         return tuple(DocumentRef(*row) for row in rows)
 
     def _saying(self, where: str, parameters: dict[str, str]) -> tuple[DocumentCount, ...]:
-        """The documents with a matching quote or status text, counting their matching passages."""
-        fields = ", ".join(f"'{name}'" for name in VERBATIM_FIELDS)
+        """The documents with a matching quote, status text or source-text passage, counting each kind."""
+        facts = ", ".join(f"'{name}'" for name in VERBATIM_FIELDS)
         if "document" in parameters:  # a passage from two documents counts only for the one asked for
             where += " AND s.document = :document"
         rows = self.connection.execute(
-            f"""SELECT s.document, COALESCE(r.label, ''), count(DISTINCT h.id) AS passages
+            f"""SELECT s.document, COALESCE(r.label, ''),
+                       count(DISTINCT CASE WHEN h.field IN ({facts}) THEN h.id END) AS facts,
+                       count(DISTINCT CASE WHEN h.field = '{SOURCE_TEXT_FIELD}' THEN h.id END) AS text
                 FROM texts JOIN hits h ON h.id = texts.rowid JOIN sources s ON s.hit = h.id
-                LEFT JOIN resources r ON r.iri = s.document {where} AND h.field IN ({fields})
-                GROUP BY s.document ORDER BY passages DESC, s.document""", parameters).fetchall()
+                LEFT JOIN resources r ON r.iri = s.document {where} AND h.field IN ({facts}, '{SOURCE_TEXT_FIELD}')
+                GROUP BY s.document ORDER BY facts + text DESC, s.document""", parameters).fetchall()
         return tuple(DocumentCount(*row) for row in rows)
 
 
-def build_index(corpus: Corpus) -> SearchIndex:
-    """An index of every text of the corpus."""
+def build_index(corpus: Corpus, passages: Iterable[Text] = ()) -> SearchIndex:
+    """An index of every text of the corpus and of the source texts' passages (`passages.passage_texts`)."""
     connection = _connect()
     connection.executescript(_SCHEMA)
+    every = (*corpus.texts, *passages)
     with connection:
-        for number, text in enumerate(corpus.texts, start=1):
+        for number, text in enumerate(every, start=1):
             found = words(normalized(text.text))
             connection.execute("INSERT INTO hits VALUES (?, ?, ?, ?, ?, ?)",
                                (number, text.resource, text.field, text.lang, text.text,
@@ -182,11 +208,12 @@ def build_index(corpus: Corpus) -> SearchIndex:
                                    [(number, *_source_row(s)) for s in text.sources])
         connection.executemany("INSERT OR IGNORE INTO types VALUES (?, ?)",
                                [(r, c) for r, classes in corpus.types.items() for c in classes])
-        resources = {t.resource for t in corpus.texts} | {s.document for t in corpus.texts for s in t.sources}
+        resources = {t.resource for t in every} | {s.document for t in every for s in t.sources}
         connection.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?)", [
             (iri, corpus.label(iri), corpus.label(iri, "en"), *_class_of(corpus, iri)) for iri in sorted(resources)])
         connection.executemany("INSERT INTO meta VALUES (?, ?)", [
-            ("stemmer", STEMMER), ("texts", str(len(corpus.texts))), ("resources", str(len(resources))),
+            ("stemmer", STEMMER), ("texts", str(len(corpus.texts))), ("passages", str(len(every) - len(corpus.texts))),
+            ("resources", str(len(resources))),
             ("sqlite", sqlite3.sqlite_version)])
         connection.execute("INSERT INTO texts (texts) VALUES ('optimize')")
     return SearchIndex(connection)
@@ -222,9 +249,13 @@ def _class_of(corpus: Corpus, iri: str) -> tuple[str | None, str | None]:
     return classes[0], corpus.label(classes[0]) or None
 
 
-def _filters(query: SearchQuery, document: str | None, cls: str | None) -> tuple[str, dict[str, str]]:
+def _filters(query: SearchQuery, document: str | None, cls: str | None,
+             scope: str) -> tuple[str, dict[str, str]]:
     clauses = ["texts MATCH :match"]
     parameters = {"match": query.fts()}
+    if scope != "all":
+        clauses.append(f"h.field {'=' if scope == 'text' else '!='} :passage_field")
+        parameters["passage_field"] = SOURCE_TEXT_FIELD
     if document is not None:
         clauses.append("EXISTS (SELECT 1 FROM sources s WHERE s.hit = h.id AND s.document = :document)")
         parameters["document"] = document

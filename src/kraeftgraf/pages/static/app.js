@@ -187,6 +187,13 @@ const FIELD_NAMES = {
   label: "label", altLabel: "other label", title: "title", description: "description", text: "text as written",
   purpose: "purpose", targetGroup: "target group", milestone: "milestone", definition: "definition",
   statusText: "status as written", quote: "quote", evidenceNote: "note on the evidence",
+  sourceText: "passage of the source text",
+};
+// Where a document says what was searched for: in its curated facts (quotes, status texts), its text, or both.
+const FOUND_IN = {
+  facts: (doc) => `in facts: ${doc.facts} quote${doc.facts === 1 ? "" : "s"} or status text${doc.facts === 1 ? "" : "s"}`,
+  text: (doc) => `only in its text: ${doc.text} passage${doc.text === 1 ? "" : "s"}`,
+  both: (doc) => `in facts (${doc.facts}) and text (${doc.text} passage${doc.text === 1 ? "" : "s"})`,
 };
 
 function initSearch() {
@@ -206,7 +213,8 @@ async function runSearch(wanted) {
   $("search-documents").replaceChildren();
   $("search-csv").hidden = true;
   $("search-info").textContent = "Searching…";
-  const params = new URLSearchParams({ text: wanted, limit: "50", lang: state.lang });
+  const scope = $("search-in").value;
+  const params = new URLSearchParams({ text: wanted, limit: "50", lang: state.lang, in: scope });
   try {
     const response = await fetch(`api/search?${params}`, { headers: { Accept: "application/json" } });
     if (!response.ok) {
@@ -219,11 +227,11 @@ async function runSearch(wanted) {
     const data = await response.json();
     const count = data.total > data.hits.length ? `${data.hits.length} best of ${data.total} texts` : `${data.total} text${data.total === 1 ? "" : "s"}`;
     $("search-info").textContent = count;
-    $("search-csv").href = `api/search?${new URLSearchParams({ text: wanted, limit: "500", lang: state.lang, format: "csv" })}`;
+    $("search-csv").href = `api/search?${new URLSearchParams({ text: wanted, limit: "500", lang: state.lang, in: scope, format: "csv" })}`;
     $("search-csv").hidden = data.hits.length === 0;
-    $("search-documents").replaceChildren(...(data.documents.length ? ["Said in the documents' own words (quotes, status texts): ",
+    $("search-documents").replaceChildren(...(data.documents.length ? ["Said in the documents' own words: ",
       ...data.documents.flatMap((doc, i) => [i ? "; " : "", element("a", { href: resourceHref(doc.iri) }, doc.label || shorten(doc.iri)),
-        ` (${doc.passages} passage${doc.passages === 1 ? "" : "s"})`])] : []));
+        ` (${(FOUND_IN[doc.in] || FOUND_IN.both)(doc)})`])] : []));
     $("search-results").replaceChildren(...(data.hits.length ? data.hits.map(hitItem)
       : [element("li", { class: "placeholder" }, "Nothing found.")]));
   } catch (error) {
@@ -233,11 +241,20 @@ async function runSearch(wanted) {
   }
 }
 
+// A document's lines, linked to that place in the source viewer where the answer gives the link.
+function lines(doc) {
+  const shown = `line${doc.endLine !== null && doc.endLine !== doc.startLine ? `s ${doc.startLine}–${doc.endLine}` : ` ${doc.startLine}`}`;
+  return doc.sourceLink
+    ? element("a", { href: doc.sourceLink, class: "in-source", title: "Open at this place in the source text" }, shown)
+    : shown;
+}
+
 function hitItem(hit) {
   const documents = hit.documents.map((doc) => element("span", { class: "hit-document" },
     element("a", { href: resourceHref(doc.iri) }, doc.label || shorten(doc.iri)),
     doc.page !== null ? `, p. ${doc.page}` : null,
-    doc.startLine !== null ? `, line${doc.endLine !== null && doc.endLine !== doc.startLine ? `s ${doc.startLine}–${doc.endLine}` : ` ${doc.startLine}`}` : null));
+    doc.startLine !== null ? ", " : null,
+    doc.startLine !== null ? lines(doc) : null));
   const separated = documents.flatMap((node, i) => (i ? ["; ", node] : [node]));
   return element("li", { class: "hit" },
     element("div", { class: "hit-head" },

@@ -272,3 +272,25 @@ def test_the_evidence_query_links_each_quote_to_its_place_in_the_viewer(
     page.wait_for_url("**/source/document-hovedstaden-kraeftplan-del-2-anbefalinger#L37-L39")
     page.wait_for_selector("tr.target")
     assert page.locator("tr.target").evaluate_all("rows => rows.map(row => row.id)") == ["L37", "L38", "L39"]
+
+
+def test_a_row_with_several_quotes_links_each_to_its_own_place_in_the_viewer(
+        page: "Page", embedded_server: RunningServer) -> None:
+    open_query(page, embedded_server, "plan-items-by-theme")  # runs with its default: late effects
+    # 002 names its point 7 twice: lines 42-44 "7.\t� Senfølger og palliation på kræftområdet skal have særligt " /
+    # "" / "fokus" (the overview), and lines 443-444 " Senfølger og palliation skal " / "have særligt fokus".
+    row = page.locator(".result-table tbody tr", has_text="Senfølger og palliation skal have særligt fokus")
+    quotes = row.locator("a.in-source")
+    quotes.first.wait_for()
+    assert quotes.evaluate_all("links => links.map(link => [link.textContent, link.getAttribute('href')])") == [
+        ["Senfølger og palliation på kræftområdet skal have særligt fokus",
+         "source/document-sjaelland-8-punktsplan#L42-L44"],
+        ["Senfølger og palliation skal have særligt fokus", "source/document-sjaelland-8-punktsplan#L443-L444"],
+        ["L42-L44", "source/document-sjaelland-8-punktsplan#L42-L44"],  # the sourceLink column, in the same order
+        ["L443-L444", "source/document-sjaelland-8-punktsplan#L443-L444"],
+    ]
+    quotes.nth(1).click()
+    page.wait_for_url("**/source/document-sjaelland-8-punktsplan#L443-L444")
+    page.wait_for_selector("tr.target")
+    assert page.locator("tr.target").evaluate_all("rows => rows.map(row => row.id)") == ["L443", "L444"]
+    assert "Senfølger og palliation skal" in page.locator("#L443 mark.quote").inner_text()

@@ -55,8 +55,19 @@ def test_query_prints_a_table_that_fits_the_terminal(capsys: pytest.CaptureFixtu
     # 000 "Anbefaling 5", 001 "Anbefaling 6" (the same one), 002 point 7 (its two quotes in one row: one row per item
     # and document). Only 000 marks its pages ("Side 1 af 4", line 2): Anbefaling 5 is on page 2, after the page gap
     # at lines 24-26 ("Spor 2", line 27).
-    assert lines[-1] == "(3 rows)"
-    assert " page " in lines[0]
+    # Each quote begins with its lines; the columns that say them, and the viewer's address, are left out of the
+    # table (three more would leave the answer no width) and say where they are.
+    assert lines[-1] == "(3 rows; startLine, endLine, sourceLink left out: see --format csv)"
+    assert " page " in lines[0] and "startLine" not in lines[0] and "sourceLink" not in lines[0]
+    # 002 point 7's two quotes stand on lines 42-44 ("7.\t� Senfølger og palliation på kræftområdet skal have
+    # særligt " / "" / "fokus") and 443-444 (" Senfølger og palliation skal " / "have særligt fokus").
+    code, out, _ = run(capsys, "query", "plan-items-by-theme", "--format", "csv", "--max-cell", "0")
+    assert code == EXIT_OK
+    assert "source/document-sjaelland-8-punktsplan#L42-L44 | source/document-sjaelland-8-punktsplan#L443-L444" in out
+    monkeypatch.setenv("COLUMNS", "1000")
+    _, out, _ = run(capsys, "query", "plan-items-by-theme", "--max-cell", "0")
+    assert ("L42-L44: Senfølger og palliation på kræftområdet skal have særligt fokus | "
+            "L443-L444: Senfølger og palliation skal have særligt fokus") in out
 
 
 def test_long_cells_are_cut_with_an_ellipsis(capsys: pytest.CaptureFixture[str],

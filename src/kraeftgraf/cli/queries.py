@@ -14,6 +14,10 @@ EXIT_OK = 0
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "plain-json")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld", "rdfxml", "trig")
 _ELLIPSIS = "…"
+# Where a quote stands in its source text: its lines, and their address in the web page's source viewer (relative
+# to the endpoint's root; one per quote, joined as the quotes are, where a row joins several).
+_PLACE_COLUMNS = ("startLine", "endLine", "sourceLink")
+_JOINED = " | "  # how a saved query joins the values of a many-valued column
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -151,10 +155,15 @@ def _write(result: QueryResult, args: argparse.Namespace) -> None:
                               f"written as {', '.join(choices)}.")
     if fmt == "table":
         rows, empty = _without_empty_columns(as_text_rows(result))
+        rows, left_out = _quotes_with_their_lines(rows)
         print(text_table([rows[0], *[_cut_cells(row, args.max_cell) for row in rows[1:]]]))
         if result.form == "SELECT":
-            count = f"{len(result.rows)} {'row' if len(result.rows) == 1 else 'rows'}"
-            print(f"({count}; no values in {', '.join(empty)})" if empty else f"({count})")
+            notes = [f"{len(result.rows)} {'row' if len(result.rows) == 1 else 'rows'}"]
+            if empty:
+                notes.append(f"no values in {', '.join(empty)}")
+            if left_out:
+                notes.append(f"{', '.join(left_out)} left out: see --format csv")
+            print(f"({'; '.join(notes)})")
     elif fmt == "md":
         print(as_markdown(result))
     elif fmt == "plain-json":
@@ -171,6 +180,36 @@ def _without_empty_columns(rows: list[list[str]]) -> tuple[list[list[str]], list
     keep = [i for i in range(len(rows[0])) if any(row[i] for row in rows[1:])]
     empty = [name for i, name in enumerate(rows[0]) if i not in keep]
     return [[row[i] for i in keep] for row in rows], empty
+
+
+def _quotes_with_their_lines(rows: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    """Each quote led by the lines it stands on ("L42-L44: ..."), and the place columns left out, with their names.
+
+    A terminal cannot follow the viewer's address, and three more columns would leave the answer no width; the
+    lines beside their quote say the same place in one. Without a quote column only the address is left out.
+    """
+    header = rows[0]
+    if "sourceLink" not in header:
+        return rows, []
+    if "quote" not in header:
+        return _without_columns(rows, ("sourceLink",))
+    quote, link = header.index("quote"), header.index("sourceLink")
+    led = [header]
+    for row in rows[1:]:
+        quotes, places = row[quote].split(_JOINED), row[link].split(_JOINED)
+        if row[link] and len(places) == len(quotes):
+            row = list(row)
+            row[quote] = _JOINED.join(f"{place.partition('#')[2]}: {text}" if place else text
+                                      for text, place in zip(quotes, places, strict=True))
+        led.append(row)
+    return _without_columns(led, _PLACE_COLUMNS)
+
+
+def _without_columns(rows: list[list[str]], names: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+    """The table without the columns called `names`, and the names of those it had."""
+    keep = [i for i, name in enumerate(rows[0]) if name not in names]
+    left_out = [name for name in rows[0] if name in names]
+    return [[row[i] for i in keep] for row in rows], left_out
 
 
 def _cut_cells(row: Sequence[str], limit: int) -> list[str]:

@@ -9,6 +9,8 @@ const JSON_RESULTS = "application/sparql-results+json";
 const NUMERIC = /#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|nonPositiveInteger|negativeInteger|unsignedInt|unsignedLong|unsignedShort|unsignedByte)$/;
 const MAX_BARS = 40;
 const MAX_SERIES = 3;
+const SEPARATOR = " | "; // how a saved query joins the values of a many-valued column
+const SOURCE_PLACE = /^source\/[A-Za-z0-9][A-Za-z0-9._-]*#L\d+(-L\d+)?$/;
 
 const state = {
   lang: localStorage.getItem("kraeftgraf.lang") || "da",
@@ -339,17 +341,31 @@ function cell(row, variable) {
       label ? label.value : shorten(term.value)));
   }
   if (term.type === "bnode") return element("td", { class: "bnode" }, `_:${term.value}`);
-  // A row that says where its quote stands in the source text (sourceLink, e.g. "source/document-x#L12-L14") links
-  // the quote, and the link itself, to that place in the source viewer.
-  const place = row.sourceLink && /^source\/[A-Za-z0-9][A-Za-z0-9._-]*#L\d+(-L\d+)?$/.test(row.sourceLink.value)
-    ? row.sourceLink.value : null;
-  if (place && (variable === "quote" || variable === "sourceLink")) {
-    const shown = variable === "quote" ? term.value : place.slice(place.indexOf("#") + 1);
-    return element("td", { lang: term["xml:lang"] || null },
-      element("a", { href: place, class: "in-source", title: "Open at this place in the source text" }, shown));
+  // A row that says where its quotes stand in the source text (sourceLink, e.g. "source/document-x#L12-L14", or one
+  // place per quote joined by " | " in the order of the quotes) links each quote, and each place, to the viewer.
+  const places = sourcePlaces(row);
+  if (places && (variable === "quote" || variable === "sourceLink")) {
+    const parts = variable === "quote" ? term.value.split(SEPARATOR)
+      : places.map((place) => (place ? place.slice(place.indexOf("#") + 1) : ""));
+    if (parts.length === places.length) {
+      const linked = parts.map((part, i) => (places[i]
+        ? element("a", { href: places[i], class: "in-source", title: "Open at this place in the source text" }, part)
+        : part));
+      return element("td", { lang: term["xml:lang"] || null },
+        linked.flatMap((part, i) => (i ? [SEPARATOR, part] : [part])));
+    }
   }
   const numeric = term.datatype && NUMERIC.test(term.datatype);
   return element("td", { class: numeric ? "number" : null, lang: term["xml:lang"] || null }, term.value);
+}
+
+// The places in the source viewer a row's sourceLink names, one per quote (null where a quote was not located), or
+// null when it names none. Only a relative address of the viewer's own form is followed.
+function sourcePlaces(row) {
+  if (!row.sourceLink) return null;
+  const places = row.sourceLink.value.split(SEPARATOR)
+    .map((place) => (SOURCE_PLACE.test(place) ? place : null));
+  return places.some((place) => place) ? places : null;
 }
 
 function showGraph(turtle, elapsed) {

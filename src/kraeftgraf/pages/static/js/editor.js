@@ -14,8 +14,17 @@ export function initEditor() {
   $("run-sparql").addEventListener("click", runSparql);
 }
 
-function runSparql() {
-  const body = new URLSearchParams({ query: $("editor").value });
+// The editor's text, for the other parts of the page (open a saved query here, share a link, generate code).
+export function getQuery() {
+  return $("editor").value;
+}
+
+export function setQuery(query) {
+  $("editor").value = query;
+}
+
+export function runSparql() {
+  const body = new URLSearchParams({ query: getQuery() });
   state.current = {
     name: null, title: "SPARQL query", filename: "query", url: "sparql",
     init: { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" } },

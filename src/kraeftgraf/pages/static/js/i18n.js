@@ -1,11 +1,12 @@
-// Every text of the page in Danish and English. t("key") gives the chosen language's text, the other as fallback;
-// {name} in a text is filled from the second argument.
+// Every text of the page in Danish and English. Each module defines its own texts with defineStrings({da, en});
+// t("key") gives the chosen language's text, the other language's as fallback; {name} is filled from `values`.
 import { state } from "./state.js";
 
-export const STRINGS = {
-  da: {},
-  en: {},
-};
+const STRINGS = { da: {}, en: {} };
+
+export function defineStrings(strings) {
+  for (const lang of ["da", "en"]) Object.assign(STRINGS[lang], strings[lang] || {});
+}
 
 export function t(key, values = {}) {
   const template = STRINGS[state.lang][key] ?? STRINGS[state.lang === "da" ? "en" : "da"][key] ?? key;

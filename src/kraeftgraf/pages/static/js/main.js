@@ -3,8 +3,9 @@
 import { $ } from "./dom.js";
 import { loadDocuments } from "./documents.js";
 import { initEditor } from "./editor.js";
-import { download } from "./run.js";
-import { loadQueries, openQuery, renderGallery } from "./saved.js";
+import { download } from "./downloads.js";
+import { loadQueries, renderGallery } from "./gallery.js";
+import { openQuery } from "./saved.js";
 import { initSearch, runSearch } from "./search.js";
 import { JSON_RESULTS, state } from "./state.js";
 import { showTab } from "./tabs.js";

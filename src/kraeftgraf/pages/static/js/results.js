@@ -1,7 +1,7 @@
 // Showing a result: a table of the rows (or a yes/no, or a graph as Turtle), linking resources and quotes.
 import { $, element } from "./dom.js";
 import { drawChart } from "./chart.js";
-import { setDownloads } from "./run.js";
+import { setDownloads } from "./downloads.js";
 import { NUMERIC, SEPARATOR, resourceHref, shorten, state } from "./state.js";
 
 const SOURCE_PLACE = /^source\/[A-Za-z0-9][A-Za-z0-9._-]*#L\d+(-L\d+)?$/;

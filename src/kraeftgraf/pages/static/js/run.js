@@ -1,9 +1,9 @@
 // Running the current request (a saved question or the editor's query) and fetching its result for downloads.
-import { $, element } from "./dom.js";
+import { $ } from "./dom.js";
 import { showError, showGraph, showResult } from "./results.js";
 import { JSON_RESULTS, problemText, state } from "./state.js";
 
-async function fetchAs(accept) {
+export async function fetchAs(accept) {
   const { url, init } = state.current;
   return fetch(url, { ...init, headers: { ...(init.headers || {}), Accept: accept } });
 }
@@ -35,23 +35,4 @@ export async function run() {
     results.classList.remove("busy");
     results.scrollIntoView({ behavior: "smooth", block: "nearest" });
   }
-}
-
-export function setDownloads(enabled) {
-  $("download-csv").disabled = !enabled;
-  $("download-json").disabled = !enabled;
-}
-
-export async function download(accept, extension) {
-  const response = await fetchAs(accept);
-  if (!response.ok) {
-    showError(await problemText(response));
-    return;
-  }
-  const blob = await response.blob();
-  const link = element("a", { href: URL.createObjectURL(blob), download: `${state.current.filename}.${extension}` });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
 
+# The browser fixtures, for every browser test file (imported after TESTS, which endpoint_support reads from here).
+from .browser_support import browser, csp_violations, page  # noqa: E402, F401
+
 
 def subject_line(path: Path, subject: str) -> int:
     """The line of a data file where a subject's block starts (the first line that begins with its name)."""

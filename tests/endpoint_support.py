@@ -26,7 +26,7 @@ from kraeftgraf.endpoint.service import EndpointService, start_service
 from kraeftgraf.endpoint.settings import EndpointSettings
 from kraeftgraf.graph.load import load_dataset
 
-from .conftest import TESTS
+TESTS = Path(__file__).resolve().parent
 
 ENDPOINT_DATA = TESTS / "data" / "endpoint"
 PROTOCOL_DATA = ENDPOINT_DATA / "protocol.trig"

@@ -235,7 +235,7 @@ def test_an_id_iri_path_leads_to_its_resource_page(client: TestClient) -> None:
 # --- HTTP edge cases: HEAD, Allow, paths and parameters that are not what they look like ---------------------
 
 GET_PATHS = ["/sparql", "/api/queries", "/api/queries/initiatives-in-year", "/ontology",
-             "/resource/recommendation-hovedstaden-del-2-5", "/", "/static/app.js", "/docs"]
+             "/resource/recommendation-hovedstaden-del-2-5", "/", "/static/js/main.js", "/docs"]
 
 
 @pytest.mark.parametrize("path", GET_PATHS)

@@ -47,7 +47,7 @@ def other_answers(client: TestClient) -> dict[str, Response]:
         "JSON results": client.get("/sparql", params={"query": "ASK {}"}, headers=JSON_RESULTS),
         "CSV from the API": client.get("/api/queries/initiatives-in-year", headers={"Accept": "text/csv"}),
         "service description": client.get("/sparql", headers={"Accept": "text/turtle"}),
-        "static script": client.get("/static/app.js"),
+        "static script": client.get("/static/js/main.js"),
         "HEAD": client.head("/sparql", params={"query": "ASK {}"}),
         "400 bad query": client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x }"}),
         "400 API parameter": client.get("/api/queries/initiatives-in-year", params={"year": "soon"}),

@@ -1,0 +1,52 @@
+// The researcher page: full-text search, saved questions with a form each, a SPARQL editor, results as a table and
+// a chart. Plain JavaScript modules served by the package itself: no build step for our code, no CDN, works offline.
+import { $ } from "./dom.js";
+import { loadDocuments } from "./documents.js";
+import { initEditor } from "./editor.js";
+import { download } from "./downloads.js";
+import { loadQueries, renderGallery } from "./gallery.js";
+import { openQuery } from "./saved.js";
+import { initSearch, runSearch } from "./search.js";
+import { JSON_RESULTS, state } from "./state.js";
+import { showTab } from "./tabs.js";
+
+function setLanguage(lang) {
+  state.lang = lang;
+  localStorage.setItem("kraeftgraf.lang", lang);
+  for (const button of document.querySelectorAll(".lang-switch button")) {
+    button.classList.toggle("active", button.dataset.lang === lang);
+  }
+  renderGallery();
+  if (state.current && state.current.name) openQuery(state.current.name, { autorun: false });
+  if (!$("tab-search").hidden && $("search-text").value.trim()) runSearch($("search-text").value.trim());
+}
+
+function route() {
+  if (location.hash.startsWith("#sparql")) showTab("sparql");
+  else if (location.hash.startsWith("#search=")) runSearch(decodeURIComponent(location.hash.slice("#search=".length)));
+  else if (location.hash.startsWith("#search")) showTab("search");
+  else showTab("queries");
+}
+
+async function main() {
+  for (const button of document.querySelectorAll(".lang-switch button")) {
+    button.classList.toggle("active", button.dataset.lang === state.lang);
+    button.addEventListener("click", () => setLanguage(button.dataset.lang));
+  }
+  $("filter").addEventListener("input", renderGallery);
+  $("download-csv").addEventListener("click", () => download("text/csv", "csv"));
+  $("download-json").addEventListener("click", () => download(JSON_RESULTS, "json"));
+  initSearch();
+  window.addEventListener("hashchange", route);
+  route();
+  try {
+    const response = await fetch("api/prefixes");
+    state.prefixes = response.ok ? await response.json() : {};
+  } catch (_) {
+    state.prefixes = {};
+  }
+  initEditor();
+  await Promise.all([loadQueries(), loadDocuments()]);
+}
+
+main();

@@ -1,0 +1,74 @@
+"""Browser fixtures shared by every browser test file: Debian's Chromium driven by Playwright, and a fresh tab that may
+reach only the test server.
+
+Nothing here downloads a browser: the tests use the chromium executable installed on the machine
+(`apt-get install chromium`; another one with KRAEFTGRAF_CHROMIUM=/path) and skip, saying so, without it.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .endpoint_support import RunningServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = os.environ.get("KRAEFTGRAF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["Browser"]:
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no chromium executable at {CHROMIUM}: install Debian's chromium (apt-get install chromium) "
+                    "or set KRAEFTGRAF_CHROMIUM")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright for Python is not installed (pip install playwright)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """What the browser blocked under the pages' Content-Security-Policy, as it said so on the console."""
+    return []
+
+
+@pytest.fixture
+def page(browser: "Browser", embedded_server: RunningServer, csp_violations: list[str]) -> Iterator["Page"]:
+    """A fresh tab that may reach only the server: a request anywhere else, or a policy violation, fails the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    elsewhere: list[str] = []
+    errors: list[str] = []
+    tab.on("console", lambda message: csp_violations.append(message.text)
+           if "Content Security Policy" in message.text else None)
+
+    def only_the_server(route: Any) -> None:
+        if route.request.url.startswith(embedded_server.url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", only_the_server)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert elsewhere == [], f"the page asked for resources outside the server: {elsewhere}"
+    assert errors == [], f"the page raised JavaScript errors: {errors}"
+    assert csp_violations == [], f"the Content-Security-Policy blocked parts of the page: {csp_violations}"
+
+
+def open_query(page: "Page", server: RunningServer, name: str) -> None:
+    page.goto(f"{server.url}/")
+    page.locator(f'.card[data-query="{name}"] button').click()
+    page.wait_for_selector("#query-form")

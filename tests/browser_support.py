@@ -72,3 +72,16 @@ def open_query(page: "Page", server: RunningServer, name: str) -> None:
     page.goto(f"{server.url}/")
     page.locator(f'.card[data-query="{name}"] button').click()
     page.wait_for_selector("#query-form")
+
+
+def set_editor(page: "Page", text: str) -> None:
+    """Replace the SPARQL editor's text as a user would: select all, delete, then enter the text as one input."""
+    page.locator("#editor .cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")  # the editor deletes the selection itself; the browser's own deletion would
+    page.keyboard.insert_text(text)  # write style attributes that the page's CSP (style-src 'self') refuses
+
+
+def editor_text(page: "Page") -> str:
+    """The text the SPARQL editor shows, line by line."""
+    return page.locator("#editor .cm-content").inner_text()

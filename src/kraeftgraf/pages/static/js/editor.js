@@ -16,6 +16,8 @@ import { state } from "./state.js";
 
 defineStrings({
   da: {
+    "editor.intro": "Skriv en SPARQL 1.1-forespørgsel. Projektets præfikser er erklæret for dig; svarene kommer fra "
+      + "`sparql`, det samme endpoint som notebooks og andre værktøjer bruger.",
     "editor.label": "SPARQL-forespørgsel",
     "editor.keys": "Ctrl+Enter (⌘+Enter på Mac) kører forespørgslen. Tab rykker ind; tryk Escape og så Tab for at "
       + "forlade editoren. Ctrl+Space foreslår præfikser, ontologiens klasser og egenskaber og ressourcer efter "
@@ -30,6 +32,8 @@ defineStrings({
     "editor.errorHere": "Serveren: {problem}",
   },
   en: {
+    "editor.intro": "Write a SPARQL 1.1 query. The project's prefixes are declared for you; results come from "
+      + "`sparql`, the same endpoint that notebooks and other tools use.",
     "editor.label": "SPARQL query",
     "editor.keys": "Ctrl+Enter (⌘+Enter on a Mac) runs the query. Tab indents; press Escape, then Tab, to leave the "
       + "editor. Ctrl+Space suggests prefixes, the ontology's classes and properties, and resources by their name.",
@@ -61,7 +65,8 @@ export function initEditor() {
       doc: pendingText ?? defaultQuery(),
       extensions: [
         // Before basicSetup: its keymap binds Mod-Enter to "insert a blank line".
-        keymap.of([{ key: "Mod-Enter", run: () => { runSparql(); return true; } }, indentWithTab]),
+        // Mod is Cmd on a Mac; Ctrl+Enter runs there too.
+        keymap.of([{ key: "Mod-Enter", run: runFromKeys }, { key: "Ctrl-Enter", run: runFromKeys }, indentWithTab]),
         basicSetup,
         StreamLanguage.define(sparql),
         autocompletion({ override: [completeSparql] }),
@@ -76,6 +81,15 @@ export function initEditor() {
           ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", minHeight: "16em" },
           ".cm-content": { minHeight: "16em" },
           ".cm-diagnosticText": { whiteSpace: "pre-wrap" },
+          // The lint package draws its underline and gutter marker as data: images, which img-src 'self' blocks.
+          ".cm-lintRange-error": {
+            backgroundImage: "none", textDecoration: "underline wavy #c4001d", textDecorationSkipInk: "none",
+            textUnderlineOffset: "3px",
+          },
+          ".cm-lint-marker-error": {
+            content: "normal", backgroundColor: "#c4001d", borderRadius: "50%", width: "0.7em", height: "0.7em",
+            margin: "0.15em",
+          },
         }),
       ],
     }),
@@ -88,6 +102,11 @@ export function initEditor() {
   });
   renderCodePanel($("code-panel"), getQuery);
   loadVocabulary();
+}
+
+function runFromKeys() {
+  runSparql();
+  return true;
 }
 
 function defaultQuery() {
@@ -153,6 +172,7 @@ function formatEditor() {
   else if (result.refused) status.textContent = t("editor.formatSyntax", { detail: result.detail });
   else {
     view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: result.text } });
+    view.focus(); // back to writing, and Ctrl+Enter runs
     status.textContent = t("editor.formatted");
   }
 }

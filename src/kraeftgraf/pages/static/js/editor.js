@@ -71,9 +71,12 @@ export function initEditor() {
         StreamLanguage.define(sparql),
         autocompletion({ override: [completeSparql] }),
         lintGutter(),
+        EditorView.lineWrapping, // a long line stays readable on a phone
         label.of(EditorView.contentAttributes.of({ "aria-label": t("editor.label") })),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) host.dispatchEvent(new CustomEvent("querychange", { bubbles: true }));
+          if (!update.docChanged) return;
+          $("editor-status").textContent = ""; // what it said was about the text before
+          host.dispatchEvent(new CustomEvent("querychange", { bubbles: true }));
         }),
         EditorView.theme({
           "&": { fontSize: "14px", border: "1px solid var(--border, #c8ccd0)", borderRadius: "4px" },

@@ -135,6 +135,31 @@ def test_format_lays_a_one_line_query_out_on_several_lines_that_answer_the_same(
     assert [row[0] for row in table_cells(page)] == TRACKS
 
 
+def test_format_keeps_the_prefixes_the_author_declared(page: "Page", embedded_server: RunningServer) -> None:
+    open_editor(page, embedded_server)
+    page.wait_for_function("document.querySelector('#editor').shadowRoot.textContent.includes('PREFIX kg:')")
+    before = editor_text(page)
+    declared = [line for line in before.split("\n") if line.startswith("PREFIX")]
+    assert len(declared) >= 2  # the example declares the project's prefixes, most of them unused
+    page.locator("#format-sparql").click()
+    page.wait_for_function("document.getElementById('editor-status').textContent.length > 0")
+    after = editor_text(page)
+    assert after != before  # formatted, not refused
+    assert [line for line in after.split("\n") if line.startswith("PREFIX")] == declared
+
+
+def test_a_prefix_declaration_completes_from_the_projects_prefixes(
+        page: "Page", embedded_server: RunningServer) -> None:
+    open_editor(page, embedded_server)
+    set_editor(page, "")
+    page.keyboard.type("PREFIX sko")
+    # src/kraeftgraf/namespaces.py binds skos: to the W3C SKOS namespace.
+    option = page.locator(f"{COMPLETION} li", has_text="skos:")
+    option.wait_for()
+    page.keyboard.press("Enter")
+    assert editor_text(page) == "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>"
+
+
 def test_format_refuses_to_drop_comments_and_says_so(page: "Page", embedded_server: RunningServer) -> None:
     open_editor(page, embedded_server)
     commented = "# the three tracks of the plan\n" + TRACKS_QUERY

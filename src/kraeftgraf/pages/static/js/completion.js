@@ -75,7 +75,8 @@ export function completeSparql(context) {
   const word = before.match(WORD);
   if (!word || /[?$]$/.test(before.slice(0, -word[0].length))) return context.explicit ? prefixNames(context.pos) : null;
   const from = context.pos - word[0].length;
-  return context.explicit ? lookup(context, from, word[0], prefixNamesOptions()) : prefixNames(from);
+  if (context.explicit) return lookup(context, from, word[0], prefixNamesOptions());
+  return word[0].length >= 2 ? prefixNames(from) : null; // not after each `a`
 }
 
 // An unclosed < (an IRI), an odd number of quotes, or a # outside both: no completion there.

@@ -13,7 +13,8 @@ export function formatQuery(query, projectPrefixes) {
     return { refused: "syntax", detail: error.message.split("\n")[0] };
   }
   const declared = declaredPrefixes(query);
-  const formatted = new Generator({ indent: "  " }).stringify(parsed).split("\n")
+  // allPrefixes: a declared prefix the query does not use stays declared, as the author wrote it.
+  const formatted = new Generator({ indent: "  ", allPrefixes: true }).stringify(parsed).split("\n")
     .filter((line) => {
       const prologue = line.match(/^PREFIX ([\w.-]*): <(.*)>$/);
       return !prologue || declared.has(prologue[1]) || projectPrefixes[prologue[1]] !== prologue[2];

@@ -100,6 +100,15 @@ def test_completion_offers_the_ontologys_classes_with_their_labels(page: "Page",
     assert editor_text(page) == "SELECT ?r WHERE { ?r a kg:Recommendation"
 
 
+def test_completion_offers_sparqls_keywords(page: "Page", embedded_server: RunningServer) -> None:
+    open_editor(page, embedded_server)
+    set_editor(page, "SELECT ?r ")
+    page.keyboard.type("WHE")
+    page.locator(f"{COMPLETION} li", has_text="WHERE").first.wait_for()
+    page.keyboard.press("Enter")
+    assert editor_text(page) == "SELECT ?r WHERE"
+
+
 def test_completion_finds_a_resource_by_the_start_of_its_label(page: "Page", embedded_server: RunningServer) -> None:
     open_editor(page, embedded_server)
     set_editor(page, "SELECT ?item WHERE { ?item kg:addressesTheme ")

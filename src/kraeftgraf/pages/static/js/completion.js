@@ -1,6 +1,6 @@
-// Completion in the SPARQL editor, answered by this endpoint only: the project's prefixes (api/prefixes), the
-// classes and properties of its ontology (one query to sparql at start), and resources by their Danish or English
-// labels (api/lookup), typed as `id:` and letters or asked for with Ctrl+Space on a word.
+// Completion in the SPARQL editor, answered by this endpoint only: SPARQL's keywords, the project's prefixes
+// (api/prefixes), the classes and properties of its ontology (one query to sparql at start), and resources by their
+// Danish or English labels (api/lookup), typed as `id:` and letters or asked for with Ctrl+Space on a word.
 import { JSON_RESULTS, shorten, state, text } from "./state.js";
 
 const LOOKUP_DELAY_MS = 250; // typing faster than this asks the server once, for the last letters
@@ -8,6 +8,12 @@ const LOOKUP_LIMIT = 20;
 const RESOURCE_PREFIX = "id";
 const PREFIXED_NAME = /([A-Za-z][\w.-]*)?:([\p{L}\p{N}_.-]*)$/u;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}_-]*$/u;
+// SPARQL 1.1 Query's keywords and the functions researchers use most (the grammar's own spelling).
+const KEYWORDS = ["SELECT", "DISTINCT", "WHERE", "OPTIONAL", "FILTER", "NOT EXISTS", "EXISTS", "MINUS", "UNION",
+  "BIND", "VALUES", "GROUP BY", "HAVING", "ORDER BY", "ASC", "DESC", "LIMIT", "OFFSET", "ASK", "CONSTRUCT",
+  "DESCRIBE", "PREFIX", "BASE", "GRAPH", "FROM", "FROM NAMED", "COUNT", "SUM", "AVG", "MIN", "MAX", "SAMPLE",
+  "GROUP_CONCAT", "SEPARATOR", "LANG", "LANGMATCHES", "STR", "STRSTARTS", "CONTAINS", "REGEX", "LCASE", "UCASE",
+  "COALESCE", "IF", "BOUND", "isIRI", "YEAR"];
 
 // Each class and property the dataset declares, with its labels and definitions in da and en (the inferred
 // graph also types each owl:ObjectProperty and owl:DatatypeProperty an rdf:Property).
@@ -76,7 +82,7 @@ export function completeSparql(context) {
   if (!word || /[?$]$/.test(before.slice(0, -word[0].length))) return context.explicit ? prefixNames(context.pos) : null;
   const from = context.pos - word[0].length;
   if (context.explicit) return lookup(context, from, word[0], prefixNamesOptions());
-  return word[0].length >= 2 ? prefixNames(from) : null; // not after each `a`
+  return word[0].length >= 2 ? prefixNamesAndKeywords(from) : null; // not after each `a`
 }
 
 // An unclosed < (an IRI), an odd number of quotes, or a # outside both: no completion there.
@@ -91,6 +97,11 @@ function prefixNamesOptions() {
 
 function prefixNames(from) {
   return { from, options: prefixNamesOptions(), validFor: /^[\w.-]*$/ };
+}
+
+function prefixNamesAndKeywords(from) {
+  const keywords = KEYWORDS.map((keyword) => ({ label: keyword, type: "keyword" }));
+  return { from, options: [...keywords, ...prefixNamesOptions()], validFor: /^[\w.-]*$/ };
 }
 
 function prefixDeclarations(from) {

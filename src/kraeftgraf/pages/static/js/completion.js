@@ -28,18 +28,26 @@ const VOCABULARY_QUERY = `SELECT DISTINCT ?term ?kind ?label ?comment WHERE {
 }`;
 
 let vocabulary = []; // [{iri, name, kind, label: {da, en}, comment: {da, en}}]
+let vocabularyLoaded = null; // the one request for it, made when the editor is first used
 let latestLookup = 0;
 
-export async function loadVocabulary() {
+// The ontology's terms, asked for once. Not at page load: the endpoint runs only two queries per client at once,
+// and the page's own questions come first.
+export function loadVocabulary() {
+  vocabularyLoaded ??= fetchVocabulary();
+  return vocabularyLoaded;
+}
+
+async function fetchVocabulary() {
   try {
     const response = await fetch("sparql", {
       method: "POST", body: new URLSearchParams({ query: VOCABULARY_QUERY }),
       headers: { Accept: JSON_RESULTS, "Content-Type": "application/x-www-form-urlencoded" },
     });
-    if (!response.ok) return;
-    vocabulary = termsOf((await response.json()).results.bindings);
+    if (response.ok) vocabulary = termsOf((await response.json()).results.bindings);
+    else vocabularyLoaded = null; // e.g. 429 while the page was busy: ask again next time
   } catch (_) {
-    vocabulary = []; // the editor works without ontology completion
+    vocabularyLoaded = null; // the editor works without ontology completion meanwhile
   }
 }
 
@@ -76,7 +84,7 @@ export function completeSparql(context) {
       const typed = prefixed[2].replace(/[-_.]+/g, " ").trim();
       return typed || context.explicit ? lookup(context, from, typed) : null;
     }
-    return vocabularyTerms(from, prefix);
+    return loadVocabulary().then(() => vocabularyTerms(from, prefix));
   }
   const word = before.match(WORD);
   if (!word || /[?$]$/.test(before.slice(0, -word[0].length))) return context.explicit ? prefixNames(context.pos) : null;

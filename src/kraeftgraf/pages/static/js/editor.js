@@ -104,7 +104,7 @@ export function initEditor() {
     view.dispatch({ effects: label.reconfigure(EditorView.contentAttributes.of({ "aria-label": t("editor.label") })) });
   });
   renderCodePanel($("code-panel"), getQuery);
-  loadVocabulary();
+  view.contentDOM.addEventListener("focus", loadVocabulary, { once: true });
 }
 
 function runFromKeys() {

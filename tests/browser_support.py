@@ -75,11 +75,10 @@ def open_query(page: "Page", server: RunningServer, name: str) -> None:
 
 
 def set_editor(page: "Page", text: str) -> None:
-    """Replace the SPARQL editor's text as a user would: select all, delete, then enter the text as one input."""
+    """Replace the SPARQL editor's text as a user would: select all, then type the text over it as one input."""
     page.locator("#editor .cm-content").click()
     page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")  # the editor deletes the selection itself; the browser's own deletion would
-    page.keyboard.insert_text(text)  # write style attributes that the page's CSP (style-src 'self') refuses
+    page.keyboard.insert_text(text)
 
 
 def editor_text(page: "Page") -> str:

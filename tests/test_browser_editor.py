@@ -51,9 +51,8 @@ def test_typing_a_query_and_pressing_ctrl_enter_runs_it_and_the_table_fills(
         page: "Page", embedded_server: RunningServer) -> None:
     open_editor(page, embedded_server)
     page.locator("#editor .cm-content").click()
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    page.keyboard.type(TRACKS_QUERY)  # typed key by key: brackets close themselves and are typed over
+    page.keyboard.press("Control+a")  # typed over the example, key by key: brackets close themselves and are typed over
+    page.keyboard.type(TRACKS_QUERY)
     page.keyboard.press("Control+Enter")
     assert [row[0] for row in table_cells(page)] == TRACKS
 

@@ -72,6 +72,7 @@ export function initEditor() {
         autocompletion({ override: [completeSparql] }),
         lintGutter(),
         EditorView.lineWrapping, // a long line stays readable on a phone
+        EditorView.domEventHandlers({ beforeinput: typeOverSelection }),
         label.of(EditorView.contentAttributes.of({ "aria-label": t("editor.label") })),
         EditorView.updateListener.of((update) => {
           if (!update.docChanged) return;
@@ -105,6 +106,19 @@ export function initEditor() {
   });
   renderCodePanel($("code-panel"), getQuery);
   view.contentDOM.addEventListener("focus", loadVocabulary, { once: true });
+}
+
+// Text typed over a selection of several lines, or text that holds a line break: the editor inserts it itself.
+// Chromium's own editing would merge or split the lines' elements and write style attributes on them, which the
+// page's CSP (style-src 'self') refuses.
+function typeOverSelection(event, editorView) {
+  if (event.inputType !== "insertText" || event.data === null) return false;
+  const { doc, selection } = editorView.state;
+  const acrossLines = doc.lineAt(selection.main.from).number !== doc.lineAt(selection.main.to).number;
+  if (!acrossLines && !event.data.includes("\n")) return false;
+  event.preventDefault();
+  editorView.dispatch(editorView.state.replaceSelection(event.data), { userEvent: "input.type", scrollIntoView: true });
+  return true;
 }
 
 function runFromKeys() {

@@ -226,7 +226,7 @@ def test_a_saved_query_gets_its_call_of_kraeftgrafs_python_api(page: "Page", emb
     page.locator('nav a[data-tab="sparql"]').click()
     page.locator("#code-panel > summary").click()
     code = page.locator('#code-panel [data-snippet="kraeftgraf"] pre').inner_text()
-    assert 'kg.query("plan-items-by-theme", theme="https://w3id.org/kraeftgraf/id/theme-late-effects")' in code
+    assert 'kg.query("plan-items-by-theme", theme="id:theme-late-effects")' in code
     counted = code.replace("for row in rows:\n    print(row)", "print(len(rows))")
     printed = subprocess.run([sys.executable, "-c", counted], capture_output=True, text=True, timeout=300, check=True)
     assert printed.stdout.strip() == str(shown)

@@ -3,7 +3,7 @@
 import { curlSnippet, httrSnippet, kraeftgrafSnippet, sparqlWrapperSnippet } from "./codegen.js";
 import { element } from "./dom.js";
 import { defineStrings, t } from "./i18n.js";
-import { state } from "./state.js";
+import { shorten, state } from "./state.js";
 
 defineStrings({
   da: {
@@ -70,7 +70,9 @@ function savedQueryCall() {
   const query = state.queries.find((q) => q.name === current.name);
   const types = new Map((query ? query.params : []).map((param) => [param.name, param.type]));
   const sent = new URL(current.url, location.href).searchParams;
-  const params = [...sent.entries()].map(([name, value]) => [name, value, types.get(name)]);
+  // An IRI as a prefixed name where it has one, as the README writes them (theme="id:theme-palliation").
+  const params = [...sent.entries()].map(([name, value]) => [name,
+    types.get(name) === "iri" ? shorten(value) : value, types.get(name)]);
   return { name: current.name, code: kraeftgrafSnippet(current.name, params) };
 }
 

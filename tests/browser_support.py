@@ -72,3 +72,15 @@ def open_query(page: "Page", server: RunningServer, name: str) -> None:
     page.goto(f"{server.url}/")
     page.locator(f'.card[data-query="{name}"] button').click()
     page.wait_for_selector("#query-form")
+
+
+def set_editor(page: "Page", text: str) -> None:
+    """Replace the SPARQL editor's text as a user would: select all, then type the text over it as one input."""
+    page.locator("#editor .cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(text)
+
+
+def editor_text(page: "Page") -> str:
+    """The text the SPARQL editor shows, line by line."""
+    return page.locator("#editor .cm-content").inner_text()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from kraeftgraf.queries.saved import load_queries
 
-from .browser_support import open_query
+from .browser_support import editor_text, open_query, set_editor
 from .endpoint_support import RunningServer
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def test_a_saved_query_runs_and_the_table_fills_with_links_that_open_entity_page
 def test_a_result_with_a_label_and_a_number_gets_a_bar_chart(
         page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     page.goto(f"{embedded_server.url}/#sparql")
-    page.fill("#editor", """SELECT ?trackLabel (COUNT(?recommendation) AS ?recommendations) WHERE {
+    set_editor(page, """SELECT ?trackLabel (COUNT(?recommendation) AS ?recommendations) WHERE {
   ?recommendation a kg:Recommendation ; kg:inTrack ?track .
   ?track rdfs:label ?trackLabel FILTER(LANG(?trackLabel) = "da")
 } GROUP BY ?trackLabel ORDER BY ?trackLabel""")
@@ -86,12 +86,11 @@ def test_a_result_with_a_label_and_a_number_gets_a_bar_chart(
 def test_the_editor_starts_with_the_prefixes_and_shows_the_error_of_a_wrong_query(
         page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     page.goto(f"{embedded_server.url}/#sparql")
-    editor = page.locator("#editor")
-    editor.wait_for()
-    page.wait_for_function("document.getElementById('editor').value.includes('PREFIX kg:')")
-    assert "PREFIX kg: <https://w3id.org/kraeftgraf/vocab#>" in editor.input_value()
-    editor.fill("SELECT ?x WHERE { ?x }")
-    editor.press("Control+Enter")
+    page.wait_for_selector("#editor .cm-content")
+    page.wait_for_function("document.querySelector('#editor').shadowRoot.textContent.includes('PREFIX kg:')")
+    assert "PREFIX kg: <https://w3id.org/kraeftgraf/vocab#>" in editor_text(page)
+    set_editor(page, "SELECT ?x WHERE { ?x }")
+    page.keyboard.press("Control+Enter")
     error = page.locator("#error")
     error.wait_for(state="visible")
     assert "not valid SPARQL" in error.inner_text() and "line 1" in error.inner_text()

@@ -66,6 +66,27 @@ def test_a_syntax_error_is_placed_in_the_text_as_sent_not_after_hidden_prefixes(
     assert query in text  # the line is shown, with a caret under the column
 
 
+PROJECT_PROLOGUE = ("PREFIX kg: <https://w3id.org/kraeftgraf/vocab#>\n"
+                    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+
+
+@pytest.mark.parametrize("prologue", ["", PROJECT_PROLOGUE], ids=["prefixes hidden", "prefixes declared"])
+@pytest.mark.parametrize("body", [
+    "SELECT ?s WHERE { ?s rdfs:label ?label ?extra }",
+    "SELECT ?s WHERE {\n  ?s a kg:Recommendation .\n  ?s rdfs:label ?label ?extra\n}",
+], ids=["error on the first line", "error on the third line"])
+def test_a_syntax_error_names_the_line_and_column_the_editor_marks(client: TestClient, prologue: str,
+                                                                   body: str) -> None:
+    # The grammar (SPARQL 1.1, TriplesBlock): after the object ?label only `.`, `;`, `,` or the end of the group
+    # may follow, so ?extra is the first token that cannot stand where it stands.
+    query = prologue + body
+    before_error = query[:query.index("?extra")].split("\n")
+    text = refused(client, query)
+    place = re.search(r"not valid SPARQL: line (\d+), column (\d+)", text)
+    assert place is not None, text
+    assert (int(place.group(1)), int(place.group(2))) == (len(before_error), len(before_error[-1]) + 1), text
+
+
 def test_an_unknown_prefix_is_named_in_words(client: TestClient) -> None:
     assert "line 1, column 22: unknown prefix foaf:" in refused(client, "SELECT ?x WHERE { ?x foaf:name ?n }")
 

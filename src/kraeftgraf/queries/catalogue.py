@@ -50,7 +50,7 @@ The `#+` lines are YAML (the `#+ ` prefix removed), compatible with
 | `params` | each parameter by name, e.g. `theme: {{type: iri, class: kg:Theme, default: id:theme-palliation}}` |
 | `defaults` | grlc form: `- theme: id:theme-palliation` sets a declared parameter's default |
 | `enumerate` | grlc form: `- theme: [id:theme-palliation, ...]` sets a declared parameter's common choices |
-| `columns` | a label for result columns whose variable name says too little: `inRegionA: {{da: ..., en: ...}}` (the web page shows other columns by their variable name in words) |
+| `columns` | labels for result columns a variable name says too little about: `inRegionA: {{da: ..., en: ...}}` |
 
 grlc's `endpoint`, `method`, `pagination`, `endpoint_in_url` and `transform` are accepted and ignored; any other
 key is an error naming the file and line.

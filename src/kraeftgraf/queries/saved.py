@@ -82,8 +82,8 @@ def parse_query_file(path: Path) -> SavedQuery:
             raise QueryFileError(path, f"parameter {param.name!r} is declared but the query never uses ?{param.name}")
     for column in header.columns:
         if column.variable not in mentioned:
-            raise QueryFileError(path, f"`columns:` labels {column.variable!r}, but the query has no ?{column.variable}",
-                                 line=column.line)
+            raise QueryFileError(path, f"`columns:` labels {column.variable!r}, but the query has no "
+                                 f"?{column.variable}", line=column.line)
     query = SavedQuery(name=path.stem, path=path, sparql=text, summary=header.summary,
                        description=header.description, tags=header.tags, params=params, columns=header.columns)
     for param in params:  # a default that does not parse is the file's fault, so say so at load time

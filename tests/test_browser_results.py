@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from rdflib import SKOS, Graph, Literal, URIRef
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kraeftgraf import resources
@@ -206,6 +206,24 @@ def test_a_numeric_column_sorts_by_number_both_ways(page: "Page", embedded_serve
     assert page.locator(".result-table th[aria-sort]").count() == 1
 
 
+def test_a_text_column_sorts_the_danish_way(page: "Page", embedded_server: RunningServer) -> None:
+    themes = Graph().parse(resources.resource_dir("ontology") / "themes.ttl")
+    labels = {str(label) for theme in themes.subjects(RDF.type, KG.Theme)
+              for label in themes.objects(theme, SKOS.prefLabel)
+              if isinstance(label, Literal) and label.language == "da"}
+    assert "Pårørende" in labels  # ontology/themes.ttl: the theme of relatives
+    # Danish letters come after z (Danish collation), so "Pårørende" follows "Personlig medicin"
+    danish = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
+    choose_language(page, embedded_server, "da")
+    open_and_wait(page, "theme-overview")
+    page.select_option("#table-page-size", "0")
+    page.locator(".result-table th[data-column='labelDa'] button").click()
+    shown = column_texts(page, "labelDa")
+    assert set(shown) == labels
+    assert shown == sorted(labels, key=lambda label: label.lower().translate(danish))
+    assert shown.index("Pårørende") > shown.index("Personlig medicin")
+
+
 def test_the_filter_box_narrows_the_rows_to_those_that_mention_the_words(
         page: "Page", embedded_server: RunningServer) -> None:
     choose_language(page, embedded_server, "da")
@@ -324,6 +342,16 @@ def test_a_wide_result_scrolls_inside_its_panel_and_never_widens_the_page(
         assert chart.evaluate("c => c.getBoundingClientRect().top") >= box.evaluate(
             "b => b.getBoundingClientRect().bottom")
     page.screenshot(path=str(tmp_path / f"result-{width}.png"), full_page=True)
+
+
+def test_the_saved_queries_list_gives_the_column_labels_of_each_header(embedded_server: RunningServer) -> None:
+    with urllib.request.urlopen(f"{embedded_server.url}/api/queries", timeout=30) as response:
+        listed = {entry["name"]: entry for entry in json.load(response)}
+    for name, query in load_queries().items():
+        assert listed[name]["columns"] == {c.variable: {"da": c.label.da, "en": c.label.en} for c in query.columns}
+    # theme-coverage-two-regions.rq `#+ columns:` "inRegionA: {da: I region A (antal), en: In region A (count)}"
+    assert listed["theme-coverage-two-regions"]["columns"]["inRegionA"] == {
+        "da": "I region A (antal)", "en": "In region A (count)"}
 
 
 def test_only_the_status_line_is_a_live_region_not_the_table(page: "Page", embedded_server: RunningServer) -> None:

@@ -42,6 +42,7 @@ export function showError(message) {
   $("table-wrap").replaceChildren();
   $("chart").hidden = true;
   setDownloads(null);
+  document.dispatchEvent(new CustomEvent("resultshown"));  // the page then moves the focus to the result
 }
 
 export function showResult(data, elapsed) {

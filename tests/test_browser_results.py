@@ -134,6 +134,23 @@ def test_a_resource_without_a_label_column_shows_its_label_in_the_language_and_l
     page.wait_for_url(f"**/resource/{BLOCK_GRANT}*")
 
 
+def test_switching_the_language_redraws_the_shown_table_in_it(page: "Page", embedded_server: RunningServer) -> None:
+    choose_language(page, embedded_server, "da")
+    open_and_wait(page, "amounts")
+    page.locator(".result-table a", has_text=BLOCK_GRANT_DA).wait_for()
+    page.locator(".result-table th[data-column='amountDKK'] button").click()  # the sort order survives the switch
+    page.locator('.lang-switch button[data-lang="en"]').click()
+    # the switch announces the new language with this event (js/i18n.js), which the result table listens to
+    page.evaluate("document.dispatchEvent(new CustomEvent('languagechange', { detail: { lang: 'en' } }))")
+    page.locator(".result-table a", has_text=BLOCK_GRANT_EN).wait_for()
+    titles = header_titles(page)
+    own = {column.variable: column.label for column in load_queries()["amounts"].columns}
+    assert titles["amountDKK"] == own["amountDKK"].en == "Amount in DKK"  # amounts.rq `#+ columns:`
+    assert "17,600,000" in column_texts(page, "amountDKK")
+    assert page.locator(".result-table th[data-column='amountDKK']").get_attribute("aria-sort") == "ascending"
+    assert re.fullmatch(r"\d+ rows · \d+ ms", page.locator("#result-info").inner_text())
+
+
 def test_a_label_column_of_the_query_names_its_resource_and_links_it(
         page: "Page", embedded_server: RunningServer) -> None:
     choose_language(page, embedded_server, "da")

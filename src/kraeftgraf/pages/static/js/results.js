@@ -24,7 +24,8 @@ defineStrings({
 
 const SOURCE_PLACE = /^source\/[A-Za-z0-9][A-Za-z0-9._-]*#L\d+(-L\d+)?$/;
 
-let shown = null; // what is on screen: {kind: "table"|"boolean"|"graph", data, elapsed, table, turtle}
+// What is on screen: {kind: "table"|"boolean"|"graph", data or turtle, elapsed, the table, the saved query}
+let shown = null;
 
 export function initResults() {
   initDownloads();
@@ -51,7 +52,7 @@ export function showResult(data, elapsed) {
   setDownloads("table");
   $("chart").hidden = true;
   shown = { kind: typeof data.boolean === "boolean" ? "boolean" : "table", data, elapsed, table: null,
-    labelsAsked: new Set() };
+    query: currentQuery(), labelsAsked: new Set() };
   redraw();
   if (shown.kind === "table") drawChart(data.head.vars, data.results.bindings);
   document.dispatchEvent(new CustomEvent("resultshown"));
@@ -89,7 +90,7 @@ function redraw() {
     $("table-wrap").replaceChildren(element("p", { class: "placeholder" }, t("results.noRows")));
     return;
   }
-  const model = tableModel(shown.data);
+  const model = tableModel(shown.data, shown.query);
   if (shown.table) {
     shown.table.refresh(model);
   } else {
@@ -99,15 +100,15 @@ function redraw() {
   requestLabels(shown);
 }
 
+// The saved query whose result is being shown (its header may label the columns), or null for the editor's.
 function currentQuery() {
   return state.current && state.current.name ? state.queries.find((q) => q.name === state.current.name) : null;
 }
 
 // The columns shown (a "xLabel" column is shown as the label of the "x" column's resource) and how each cell reads.
-function tableModel(data) {
+function tableModel(data, query) {
   const variables = data.head.vars;
   const rows = data.results.bindings;
-  const query = currentQuery();
   const columns = variables
     .filter((v) => !(v.endsWith("Label") && variables.includes(v.slice(0, -5))))
     .map((v) => ({ id: v, title: columnTitle(v, query), numeric: rows.some((row) => numberKind(v, row[v], row)) }));

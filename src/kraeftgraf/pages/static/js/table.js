@@ -62,6 +62,8 @@ export function createTable(initialModel) {
     view.direction = view.sortBy === column.id && view.direction === "ascending" ? "descending" : "ascending";
     view.sortBy = column.id;
     draw();
+    // the header was drawn anew: give the focus back to the button the reader pressed
+    scroll.querySelector(`th[data-column="${CSS.escape(column.id)}"] button`)?.focus();
   }
 
   function visibleRows() {
@@ -121,14 +123,19 @@ export function createTable(initialModel) {
       ? t("table.range", { first: first + 1, last: first + shown.length, count: rows.length })
         + (rows.length < model.rows.length ? t("table.filtered", { total: model.rows.length }) : "")
       : "";
-    const go = (page) => () => { view.page = page; draw(); };
+    const go = (page, which) => () => {
+      view.page = page;
+      draw();
+      const same = pager.querySelector(`button.${which}`);
+      (same.disabled ? pager.querySelector("button:not(:disabled)") : same)?.focus();
+    };
     pager.setAttribute("aria-label", t("table.pages"));
     pager.replaceChildren(
-      element("button", { type: "button", class: "previous", disabled: view.page === 0, onclick: go(view.page - 1) },
-        t("table.previous")),
+      element("button", { type: "button", class: "previous", disabled: view.page === 0,
+        onclick: go(view.page - 1, "previous") }, t("table.previous")),
       element("span", { class: "range" }, range),
-      element("button", { type: "button", class: "next", disabled: view.page >= pages - 1, onclick: go(view.page + 1) },
-        t("table.next")));
+      element("button", { type: "button", class: "next", disabled: view.page >= pages - 1,
+        onclick: go(view.page + 1, "next") }, t("table.next")));
     pager.hidden = pages === 1 && !view.filter;
   }
 

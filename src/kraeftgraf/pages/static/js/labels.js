@@ -2,7 +2,8 @@
 // skos:prefLabel, Danish and English), a few hundred resources a query, and kept for the rest of the visit.
 import { JSON_RESULTS, state } from "./state.js";
 
-const known = new Map(); // IRI -> {da, en, plain}, each when the data has it; {} when it has none
+// IRI -> {da, en, plain: the label shown in each language, when the data has one; all: every "lang\u0000label"}
+const known = new Map();
 const BATCH = 200; // IRIs in one query: stays well below the endpoint's limit on a query's length
 
 // The label of `iri` in the chosen language, the other language as fallback; null when none is known.
@@ -10,6 +11,12 @@ export function labelOf(iri, lang = state.lang) {
   const labels = known.get(iri);
   if (!labels) return null;
   return labels[lang] || labels[lang === "da" ? "en" : "da"] || labels.plain || null;
+}
+
+// Whether `label` (in language `lang`, "" for none) is one of the resource's own labels; null when not yet known.
+export function isOwnLabel(iri, label, lang) {
+  const labels = known.get(iri);
+  return labels ? labels.all.has(`${lang}\u0000${label}`) : null;
 }
 
 // Whether the endpoint was already asked for the labels of `iri`.
@@ -40,11 +47,12 @@ export async function loadLabels(iris) {
       });
       if (!response.ok) return;
       const data = await response.json();
-      for (const iri of batch) known.set(iri, {});
+      for (const iri of batch) known.set(iri, { all: new Set() });
       for (const row of data.results.bindings) {
         const labels = known.get(row.iri.value);
         const lang = row.label["xml:lang"] || "plain";
         if (!(lang in labels)) labels[lang] = row.label.value; // one label per language is enough to show
+        labels.all.add(`${row.label["xml:lang"] || ""}\u0000${row.label.value}`);
       }
     } catch (_) {
       return;

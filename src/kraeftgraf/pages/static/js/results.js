@@ -5,7 +5,7 @@ import { drawChart } from "./chart.js";
 import { initDownloads, labelDownloads, setDownloads } from "./downloads.js";
 import { columnTitle, formatNumber, numberKind } from "./formatting.js";
 import { defineStrings, t } from "./i18n.js";
-import { labelOf, loadLabels, wasAsked } from "./labels.js";
+import { isOwnLabel, labelOf, loadLabels, wasAsked } from "./labels.js";
 import { createTable } from "./table.js";
 import { ID, SEPARATOR, resourceHref, shorten, state } from "./state.js";
 
@@ -120,13 +120,16 @@ function tableModel(data, query) {
   };
 }
 
-// The label a resource is shown by: the query's own label column when it is in the chosen language (or has none),
-// else its label looked up in that language, else the query's label in the other language, else its short name.
+// The label a resource is shown by: the query's own label column when it is in the chosen language (or has none);
+// else, when that is the resource's label in the other language, its label in the chosen one; a label column of
+// another kind (a document's citation label, say) stays. Without a label column: its label looked up, else its
+// short name.
 function resourceLabel(row, variable) {
   const iri = row[variable].value;
   const given = row[`${variable}Label`];
   if (given && (!given["xml:lang"] || given["xml:lang"] === state.lang)) return given.value;
-  return labelOf(iri) || (given ? given.value : shorten(iri));
+  if (given) return (isOwnLabel(iri, given.value, given["xml:lang"]) && labelOf(iri)) || given.value;
+  return labelOf(iri) || shorten(iri);
 }
 
 function needsLookup(row, variable) {

@@ -7,7 +7,7 @@ defineStrings({
   da: {
     "table.filter": "Filtrér rækker", "table.filterPlaceholder": "Filtrér rækkerne…", "table.pageSize": "Rækker pr. side",
     "table.all": "alle", "table.previous": "Forrige", "table.next": "Næste",
-    "table.range": "Række {first}–{last} af {count}", "table.filtered": " (filtreret fra {total})",
+    "table.range": "Rækker {first}–{last} af {count}", "table.filtered": " (filtreret fra {total})",
     "table.none": "Ingen rækker passer til filteret.", "table.sortBy": "Sortér efter {column}",
     "table.pages": "Sider",
   },
@@ -47,10 +47,14 @@ export function createTable(initialModel) {
   const root = element("div", { class: "table-view" },
     element("div", { class: "table-tools" }, filterLabel, filterInput, sizeLabel, sizeSelect), scroll, pager);
 
+  let typing = null; // a long result is filtered once the reader pauses, not at every key
   filterInput.addEventListener("input", () => {
-    view.filter = filterInput.value;
-    view.page = 0;
-    draw();
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      view.filter = filterInput.value;
+      view.page = 0;
+      draw();
+    }, model.rows.length > 2000 ? 200 : 0);
   });
   sizeSelect.addEventListener("change", () => {
     view.pageSize = Number(sizeSelect.value);

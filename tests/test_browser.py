@@ -109,7 +109,8 @@ def test_results_download_as_csv_and_json(page: "Page", embedded_server: Running
     assert table[0][0] == "item" and len(table) - 1 == shown
     with page.expect_download() as json_download:
         page.click("#download-json")
-    assert csv_download.value.suggested_filename == "plan-items-by-theme.csv"
+    # named after the query and its parameter value (finding 14 of issue 13): the default theme, id:theme-late-effects
+    assert csv_download.value.suggested_filename == "plan-items-by-theme_theme-late-effects.csv"
     with open(json_download.value.path(), encoding="utf-8") as downloaded:
         results = json.load(downloaded)
     assert results["head"]["vars"][0] == "item" and len(results["results"]["bindings"]) == shown

@@ -126,3 +126,35 @@ def test_wrong_parameter_declaration_is_reported_at_the_parameters_line(tmp_path
     with pytest.raises(QueryFileError) as caught:
         parse_query_file(path)
     assert caught.value.line == 4
+
+
+def test_column_labels_in_danish_and_english_are_read_by_variable(tmp_path: Path) -> None:
+    path = write(tmp_path, "labelled-columns", (
+        "#+ summary: x\n#+ params:\n#+   theme: {type: iri, default: id:theme-palliation}\n"
+        "#+ columns:\n#+   theme: {da: Tema, en: Theme}\n#+   item: {da: 'Punkt, som skrevet', en: Item}\n"))
+    columns = parse_query_file(path).columns
+    assert [(c.variable, c.label.da, c.label.en) for c in columns] == [
+        ("theme", "Tema", "Theme"), ("item", "Punkt, som skrevet", "Item")]
+    assert [c.line for c in columns] == [5, 6]  # past the parameter `theme:` on line 3
+
+
+def test_column_label_for_a_variable_the_query_lacks_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "unknown-column", "#+ summary: x\n#+ columns:\n#+   item: {da: Punkt, en: Item}\n"
+                                             "#+   items: {da: Punkter, en: Items}\n")
+    with pytest.raises(QueryFileError, match=r"no \?items") as caught:
+        parse_query_file(path)
+    assert (caught.value.path, caught.value.line) == (path, 4)
+
+
+def test_column_label_in_one_language_only_is_refused_naming_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "half-column", "#+ summary: x\n#+ columns:\n#+   item: {da: Punkt}\n")
+    with pytest.raises(QueryFileError, match="both languages") as caught:
+        parse_query_file(path)
+    assert f"{path}:3" in str(caught.value)
+
+
+def test_columns_that_are_not_a_map_are_refused_at_their_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "column-list", "#+ summary: x\n#+ tags: [a]\n#+ columns: [item]\n")
+    with pytest.raises(QueryFileError, match="`columns:` must map") as caught:
+        parse_query_file(path)
+    assert caught.value.line == 3

@@ -10,6 +10,7 @@ from ..errors import NotAcceptableError, ResultTooLargeError, SparqlSyntaxError
 from ..namespaces import PREFIXES
 from ..pages.entity import describe_entity, entity_graph, label_index, render_entity
 from ..pages.source import describe_source, render_source
+from ..queries.catalogue import describe_columns
 from ..queries.formats import serialize
 from ..queries.saved import Choice, Parameter, SavedQuery, parameter_choices, parse_value, run_saved_query
 from .protocol import GRAPH_OFFERS, media_type, negotiate, result_format
@@ -131,6 +132,7 @@ def saved_query_entry(query: SavedQuery, choices: Mapping[str, Sequence[Choice]]
         "summary": {"da": query.summary.da, "en": query.summary.en},
         "description": {"da": query.description.da, "en": query.description.en},
         "tags": list(query.tags),
+        "columns": describe_columns(query),
         "params": [_parameter_entry(query, p, choices.get(p.name, ())) for p in query.params],
     }
 

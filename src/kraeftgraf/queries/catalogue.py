@@ -50,6 +50,7 @@ The `#+` lines are YAML (the `#+ ` prefix removed), compatible with
 | `params` | each parameter by name, e.g. `theme: {{type: iri, class: kg:Theme, default: id:theme-palliation}}` |
 | `defaults` | grlc form: `- theme: id:theme-palliation` sets a declared parameter's default |
 | `enumerate` | grlc form: `- theme: [id:theme-palliation, ...]` sets a declared parameter's common choices |
+| `columns` | labels for result columns a variable name says too little about: `inRegionA: {{da: ..., en: ...}}` |
 
 grlc's `endpoint`, `method`, `pagination`, `endpoint_in_url` and `transform` are accepted and ignored; any other
 key is an error naming the file and line.
@@ -95,7 +96,13 @@ def describe_query(query: SavedQuery) -> dict[str, Any]:
         "description": {"da": query.description.da, "en": query.description.en},
         "tags": list(query.tags),
         "params": [describe_parameter(p) for p in query.params],
+        "columns": describe_columns(query),
     }
+
+
+def describe_columns(query: SavedQuery) -> dict[str, dict[str, str]]:
+    """The labels the header gives result columns, by variable: {"inRegionA": {"da": ..., "en": ...}}."""
+    return {c.variable: {"da": c.label.da, "en": c.label.en} for c in query.columns}
 
 
 def describe_parameter(param: Parameter) -> dict[str, Any]:
@@ -128,6 +135,9 @@ def _section(query: SavedQuery, result: QueryResult) -> str:
             else [query.description.en, ""]
     if query.tags:
         lines.append("Tags: " + ", ".join(f"`{t}`" for t in query.tags) + "\n")
+    if query.columns:
+        lines.append("Columns / Kolonner: " + "; ".join(
+            f"`{c.variable}`: {_cell(c.label.da)} / {_cell(c.label.en)}" for c in query.columns) + "\n")
     if query.params:
         lines += ["| parameter | accepts | default | common choices |", "|---|---|---|---|"]
         for p in query.params:

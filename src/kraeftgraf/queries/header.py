@@ -18,7 +18,8 @@ _HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
 
 # grlc decorators we accept but do not use: the embedded engine decides these.
 _IGNORED_GRLC_KEYS = frozenset({"endpoint", "method", "pagination", "endpoint_in_url", "transform"})
-_KNOWN_KEYS = frozenset({"summary", "description", "tags", "params", "defaults", "enumerate"}) | _IGNORED_GRLC_KEYS
+_KNOWN_KEYS = frozenset({"summary", "description", "tags", "params", "defaults", "enumerate", "columns"}) \
+    | _IGNORED_GRLC_KEYS
 _PARAM_KEYS = frozenset({"type", "class", "default", "enumerate", "description", "lang"})
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "year")
 YEARS = range(1900, 2101)
@@ -91,10 +92,20 @@ class _Lines:
     texts: list[str]
     numbers: list[int]
 
-    def of(self, key: str) -> int:
-        """The number of the first line that sets `key`, or the header's first line."""
+    def of(self, key: str, *, after: int = 0) -> int:
+        """The number of the first line (past line `after`) that sets `key`, or the header's first line."""
         pattern = re.compile(rf"^\s*(?:-\s*)?{re.escape(key)}\s*:")
-        return next((n for t, n in zip(self.texts, self.numbers, strict=True) if pattern.match(t)), self.numbers[0])
+        return next((n for t, n in zip(self.texts, self.numbers, strict=True) if n > after and pattern.match(t)),
+                    self.numbers[0])
+
+
+@dataclass(frozen=True)
+class ColumnLabel:
+    """What a result column is called in Danish and English, instead of its variable name."""
+
+    variable: str
+    label: Bilingual
+    line: int  # where the header names it, to point an error about it there
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,7 @@ class Header:
     description: Bilingual
     tags: tuple[str, ...]
     params: tuple[Parameter, ...]
+    columns: tuple[ColumnLabel, ...] = ()
 
 
 def read_header(path: Path, text: str) -> Header:
@@ -145,7 +157,29 @@ def _header(path: Path, data: Mapping[str, Any], lines: _Lines) -> Header:
         raise QueryFileError(path, "`tags:` must be a list of words, e.g. [senfølger, region]", line=lines.of("tags"))
     params = _params(path, data.get("params") or {}, lines)
     params = _apply_grlc_lists(path, params, data, lines)
-    return Header(summary=summary, description=description, tags=tuple(tags), params=tuple(params.values()))
+    return Header(summary=summary, description=description, tags=tuple(tags), params=tuple(params.values()),
+                  columns=_columns(path, data.get("columns"), lines))
+
+
+def _columns(path: Path, raw: Any, lines: _Lines) -> tuple[ColumnLabel, ...]:
+    """`columns:` maps a result variable to its label: `numberInDocument: {da: Nummer, en: Number}`."""
+    if raw is None:
+        return ()
+    start = lines.of("columns")
+    if not isinstance(raw, dict):
+        raise QueryFileError(path, "`columns:` must map each result variable to {da: ..., en: ...}", line=start)
+    labels = []
+    for variable, label in raw.items():
+        line = lines.of(str(variable), after=start)
+        if not isinstance(variable, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", variable):
+            raise QueryFileError(path, f"column {variable!r} is not a SPARQL variable name (write it without ?)",
+                                 line=line)
+        text = _bilingual(path, f"columns.{variable}", label, line)
+        if not (text.da and text.en):
+            raise QueryFileError(path, f"column {variable!r} needs a label in both languages: {{da: ..., en: ...}}",
+                                 line=line)
+        labels.append(ColumnLabel(variable=variable, label=text, line=line))
+    return tuple(labels)
 
 
 def _bilingual(path: Path, key: str, value: Any, line: int) -> Bilingual:

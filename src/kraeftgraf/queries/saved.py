@@ -15,7 +15,7 @@ from ..engines.base import QueryEngine, QueryResult
 from ..errors import ParameterError, QueryFileError, UnknownQueryError
 from ..graph.terms import shorten
 from ..sparql.reading import read_query
-from .header import YEARS, Bilingual, Parameter, expand_iri, read_header
+from .header import YEARS, Bilingual, ColumnLabel, Parameter, expand_iri, read_header
 
 __all__ = [
     "Bilingual", "Choice", "Parameter", "ParamValue", "SavedQuery", "bind_parameters", "get_query",
@@ -44,6 +44,7 @@ class SavedQuery:
     description: Bilingual
     tags: tuple[str, ...]
     params: tuple[Parameter, ...]
+    columns: tuple[ColumnLabel, ...] = ()  # labels of result columns the header gives
 
     def parameter(self, name: str) -> Parameter:
         """The parameter called `name`; ParameterError listing the real ones otherwise."""
@@ -79,8 +80,12 @@ def parse_query_file(path: Path) -> SavedQuery:
     for param in params:
         if param.name not in mentioned:
             raise QueryFileError(path, f"parameter {param.name!r} is declared but the query never uses ?{param.name}")
+    for column in header.columns:
+        if column.variable not in mentioned:
+            raise QueryFileError(path, f"`columns:` labels {column.variable!r}, but the query has no "
+                                 f"?{column.variable}", line=column.line)
     query = SavedQuery(name=path.stem, path=path, sparql=text, summary=header.summary,
-                       description=header.description, tags=header.tags, params=params)
+                       description=header.description, tags=header.tags, params=params, columns=header.columns)
     for param in params:  # a default that does not parse is the file's fault, so say so at load time
         if param.default is not None:
             try:

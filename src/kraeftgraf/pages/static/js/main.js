@@ -3,11 +3,11 @@
 import { $ } from "./dom.js";
 import { loadDocuments } from "./documents.js";
 import { initEditor } from "./editor.js";
-import { download } from "./downloads.js";
 import { loadQueries, renderGallery } from "./gallery.js";
+import { initResults } from "./results.js";
 import { openQuery } from "./saved.js";
 import { initSearch, runSearch } from "./search.js";
-import { JSON_RESULTS, state } from "./state.js";
+import { state } from "./state.js";
 import { showTab } from "./tabs.js";
 
 function setLanguage(lang) {
@@ -34,8 +34,7 @@ async function main() {
     button.addEventListener("click", () => setLanguage(button.dataset.lang));
   }
   $("filter").addEventListener("input", renderGallery);
-  $("download-csv").addEventListener("click", () => download("text/csv", "csv"));
-  $("download-json").addEventListener("click", () => download(JSON_RESULTS, "json"));
+  initResults();
   initSearch();
   window.addEventListener("hashchange", route);
   route();

@@ -14,6 +14,7 @@ export function showError(message) {
   $("table-wrap").replaceChildren();
   $("chart").hidden = true;
   setDownloads(false);
+  document.dispatchEvent(new CustomEvent("resultshown"));
 }
 
 export function showResult(data, elapsed) {
@@ -23,6 +24,7 @@ export function showResult(data, elapsed) {
   if (typeof data.boolean === "boolean") {
     $("result-info").textContent = `${elapsed} ms`;
     $("table-wrap").replaceChildren(element("p", { class: "boolean" }, data.boolean ? "Yes (true)" : "No (false)"));
+    document.dispatchEvent(new CustomEvent("resultshown"));
     return;
   }
   const variables = data.head.vars;
@@ -34,6 +36,7 @@ export function showResult(data, elapsed) {
   const table = element("table", { class: "result-table" }, element("thead", {}, head), element("tbody", {}, ...body));
   $("table-wrap").replaceChildren(rows.length ? table : element("p", { class: "placeholder" }, "No rows."));
   drawChart(variables, rows);
+  document.dispatchEvent(new CustomEvent("resultshown"));
 }
 
 function cell(row, variable) {
@@ -78,4 +81,5 @@ export function showGraph(turtle, elapsed) {
   $("chart").hidden = true;
   $("result-info").textContent = `graph · ${elapsed} ms`;
   $("table-wrap").replaceChildren(element("pre", { class: "turtle" }, turtle));
+  document.dispatchEvent(new CustomEvent("resultshown"));
 }

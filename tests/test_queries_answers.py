@@ -8,7 +8,6 @@ Bekæmpelse guidance for the regional committees 2024-26.
 """
 
 from collections import Counter
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 

@@ -36,6 +36,7 @@ from .cache import matches
 from .docs import DOCS_ASSETS, add_docs_routes
 from .headers import BASIC_HEADERS, SecurityHeaders
 from .jobs import EntityJob, SourceJob, SparqlJob
+from .lookup_routes import add_lookup_routes
 from .problems import HttpProblem, problem_for
 from .protocol import GRAPH_OFFERS, media_type, negotiate, read_query_request, service_description
 from .saved_routes import add_saved_query_routes
@@ -92,6 +93,7 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
     _add_sparql_route(app, served)
     add_saved_query_routes(app, served, _run_job)
     add_search_routes(app, _run_job)
+    add_lookup_routes(app, _run_job)
     _add_page_routes(app, served)
     add_docs_routes(app)
     return app

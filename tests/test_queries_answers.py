@@ -9,13 +9,10 @@ Bekæmpelse guidance for the regional committees 2024-26.
 
 from collections import Counter
 
-from rdflib import Graph, URIRef
-
 from kraeftgraf.api import KnowledgeGraph, Value
 from kraeftgraf.namespaces import ID, KG
 
-from .conftest import REPO
-from .query_support import number
+from .query_support import curated_data, number, quotes_and_facts
 
 DEL_2 = "recommendation-hovedstaden-del-2-"
 PLAN_DOC = str(ID["document-hovedstaden-kraeftplan-del-2-anbefalinger"])
@@ -611,28 +608,15 @@ def test_the_five_source_documents_with_their_citation_labels(knowledge_graph: K
     assert next(r["planCount"] for r in rows if r["document"] == FOLLOW_UP_DOC) == 2
 
 
-def _curated_data() -> Graph:
-    """The curated Turtle files as written, parsed by rdflib alone (no build, no inference)."""
-    graph = Graph()
-    for path in sorted((REPO / "data" / "ttl").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
-
-
 def test_each_source_document_counts_its_quotes_and_the_facts_it_gives_evidence_for(
         knowledge_graph: KnowledgeGraph) -> None:
     rows = {r["document"]: r for r in run(knowledge_graph, "source-documents")}
-    data = _curated_data()
+    data = curated_data()
     for document, row in rows.items():
         assert isinstance(document, str)
-        evidence = set(data.subjects(KG.inDocument, URIRef(document)))
-        quotes = [quote for node in evidence for quote in data.objects(node, KG.quote)]
-        direct = {s for node in evidence for s in data.subjects(KG.hasEvidence, node)}
-        through_status = {s for node in evidence for claim in data.subjects(KG.hasEvidence, node)
-                          for s in data.subjects(KG.hasStatus, claim)}
-        facts = {s for s in direct | through_status if isinstance(s, URIRef)}
-        assert number(row["quotes"]) == len(quotes) > 0, document
-        assert number(row["facts"]) == len(facts) > 0, document
+        quotes, facts = quotes_and_facts(data, document)
+        assert number(row["quotes"]) == quotes > 0, document
+        assert number(row["facts"]) == facts > 0, document
 
 
 def test_the_source_documents_give_issuer_and_year_in_both_languages(knowledge_graph: KnowledgeGraph) -> None:

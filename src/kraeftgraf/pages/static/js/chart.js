@@ -149,6 +149,14 @@ function defaults(variables, rows) {
   };
 }
 
+// Where the label column repeats itself (one row per item and status), the other short text that tells the rows
+// apart best, shown beside it ("5 · I gang").
+function companion(rows, x, labels) {
+  if (!x || distinct(rows, x).size === rows.length) return null;
+  const apart = (v) => new Set(rows.map((row) => `${(row[x] || {}).value}\u0000${(row[v] || {}).value}`)).size;
+  return labels.filter((v) => v !== x).sort((a, b) => apart(b) - apart(a))[0] || null;
+}
+
 function shorten(label) {
   return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
 }
@@ -177,7 +185,9 @@ function buildData(rows, choice, isYear) {
     }
   });
   const length = isYear ? xs.length : rows.length;
-  const labels = isYear ? xs : rows.map((row) => (row[choice.x] ? row[choice.x].value : ""));
+  const value = (row, v) => (v && row[v] ? row[v].value : "");
+  const labels = isYear ? xs
+    : rows.map((row) => [value(row, choice.x), value(row, choice.also)].filter(Boolean).join(" · "));
   const built = [...series.values()].map((s) => ({
     ...s,
     data: Array.from({ length }, (_, i) => {
@@ -234,6 +244,7 @@ function draw() {
     return;
   }
   const isYear = options.years.includes(choice.x);
+  choice.also = isYear ? null : companion(rows, choice.x, options.labels);
   const { labels, series, combined } = buildData(rows, choice, isYear);
   const kinds = [...new Set(series.map((s) => s.kind))];
   const drawn = series.filter((s) => kinds.indexOf(s.kind) < 2).slice(0, MAX_SERIES);
@@ -248,9 +259,10 @@ function draw() {
     [horizontal ? "xAxisID" : "yAxisID"]: valueAxes[kinds.indexOf(s.kind)],
     [horizontal ? "yAxisID" : "xAxisID"]: horizontal ? "y" : "x",
     borderColor: PALETTE[i], backgroundColor: line ? PALETTE[i] : `${PALETTE[i]}cc`, spanGaps: false, pointRadius: 3,
+    skipNull: true, // a bar group leaves no empty slot for a gap
   }));
   const valueAxis = (kind, position, grid) => ({
-    type: "linear", position, beginAtZero: true, grid: { drawOnChartArea: grid },
+    type: "linear", position, beginAtZero: true, grace: "5%", grid: { drawOnChartArea: grid },
     title: { display: true, text: kindTitle(kind) },
     ticks: { callback: (value) => formatNumber(value, kind === "percent" ? "percent" : "number") },
   });

@@ -116,6 +116,12 @@ function lines(doc) {
     : shown;
 }
 
+// A field's name in the chosen language; a field the page has no name for, as the server calls it.
+function fieldName(field) {
+  const name = t(`field.${field}`);
+  return name === `field.${field}` ? field : name;
+}
+
 function hitItem(hit) {
   const documents = hit.documents.map((doc) => element("span", { class: "hit-document" },
     element("a", { href: resourceHref(doc.iri) }, doc.label || shorten(doc.iri)),
@@ -127,7 +133,7 @@ function hitItem(hit) {
     element("div", { class: "hit-head" },
       element("a", { class: "hit-label", href: resourceHref(hit.resource), title: hit.resource }, hit.label),
       hit.classLabel ? element("span", { class: "hit-class" }, hit.classLabel) : null,
-      element("span", { class: "hit-field" }, t(`field.${hit.field}`))),
+      element("span", { class: "hit-field" }, fieldName(hit.field))),
     element("p", { class: "snippet", lang: hit.lang || null },
       ...hit.snippet.map((run) => (run.match ? element("mark", {}, run.text) : run.text))),
     documents.length ? element("p", { class: "hit-documents" }, t(documents.length > 1 ? "search.documents" : "search.document"), ...separated) : null);

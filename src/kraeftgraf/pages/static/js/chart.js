@@ -314,6 +314,10 @@ function draw() {
 
 // Called by results.js with every table result: chart it when it has something to chart, else hide the chart.
 export function drawChart(variables, rows) {
+  if (shown && shown.rows === rows && shown.variables.join() === variables.join()) {
+    draw(); // the same result drawn again (in another language): keep the columns the reader picked
+    return;
+  }
   const figure = $("chart");
   const previous = Chart.getChart(figure.querySelector("canvas"));
   if (previous) previous.destroy();

@@ -13,7 +13,7 @@ const DA_WORDS = {
   expected: "forventet", field: "felt", figure: "tal", file: "fil", funded: "finansieret", goal: "mål",
   group: "gruppe", hospital: "hospital", in: "i", indicator: "indikator", initiative: "indsats",
   initiatives: "indsatser", interval: "interval", issuer: "udgiver", item: "punkt", items: "punkter",
-  kind: "type", label: "navn", line: "linje", link: "link", listed: "opført", match: "træf", max: "maks.",
+  iv: "IV", kind: "type", label: "navn", line: "linje", link: "link", listed: "opført", match: "træf", max: "maks.",
   min: "min.", normalised: "normaliseret", note: "note", number: "nummer", of: "af", only: "kun",
   organisation: "organisation", owner: "ejer", page: "side", partner: "partner", period: "periode", plan: "plan",
   plans: "planer", programme: "program", programmes: "programmer", purpose: "formål", question: "spørgsmål",
@@ -29,6 +29,25 @@ const DA_PLURALS = {
   indsats: "indsatser", punkt: "punkter", emne: "emner",
 };
 const EN_UPPER = { dkk: "DKK", iv: "IV", iri: "IRI", url: "URL" };
+// Danish writes two nouns as one word (statustekst, startlinje): every Danish word above is a noun but these.
+const DA_NOT_NOUNS = new Set(["A", "B", "IV", "af", "ansvarlig", "bredere", "dansk", "engelsk", "finansieret",
+  "forventet", "i", "kr.", "kun", "maks.", "min.", "normaliseret", "og", "opført", "siden", "som", "under", "vedrører",
+  "via"]);
+// Compounds that take a linking s.
+const DA_COMPOUNDS = { "afslutning år": "afslutningsår" };
+
+function danishPhrase(words) {
+  const joined = [];
+  for (const word of words) {
+    const last = joined.length - 1;
+    if (last >= 0 && !DA_NOT_NOUNS.has(word) && !DA_NOT_NOUNS.has(joined[last].split(" ").pop())) {
+      joined[last] = DA_COMPOUNDS[`${joined[last]} ${word}`] || `${joined[last]}${word}`;
+    } else {
+      joined.push(word);
+    }
+  }
+  return joined.join(" ");
+}
 
 // The variable's words: numberInDocument -> [number, in, document]; regionA -> [region, a]; trailing "Label" dropped.
 function words(variable) {
@@ -48,9 +67,9 @@ export function humanise(variable, lang = state.lang) {
     const counted = parts.slice(0, -1).map((word) => DA_WORDS[word] || word);
     const last = counted.length - 1;
     counted[last] = DA_PLURALS[counted[last]] || counted[last];
-    return `Antal ${counted.join(" ")}`;
+    return `Antal ${danishPhrase(counted)}`;
   }
-  return capitalise(parts.map((word) => DA_WORDS[word] || word).join(" "));
+  return capitalise(danishPhrase(parts.map((word) => DA_WORDS[word] || word)));
 }
 
 // The header of a column: the saved query's own label for it (its `columns:` header) or the variable humanised.

@@ -122,3 +122,14 @@ def test_a_result_of_more_than_sixty_rows_is_charted_whole_and_says_it_scrolls(
     assert str(len(rows)) in note
     scroller = page.locator("#chart .chart-scroll")
     assert scroller.evaluate("node => node.scrollHeight > node.clientHeight")
+
+
+def test_the_columns_picked_survive_a_language_switch(page: "Page", embedded_server: RunningServer) -> None:
+    run_saved(page, embedded_server, "figures-by-indicator")
+    page.locator("#chart .chart-picker summary").click()
+    page.select_option("#chart-x", "areaLabel")
+    assert chart_of(page, embedded_server)["horizontal"]
+    page.locator('.lang-switch button[data-lang="en"]').click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    chart = chart_of(page, embedded_server)
+    assert chart["horizontal"] and chart["axisTitles"]["x"] == "per cent"

@@ -31,10 +31,13 @@ function documentRow(row) {
       title ? element("span", { class: "title", lang: title.lang }, title.text) : null,
       kind ? element("span", { class: "kind", lang: kind.lang }, kind.text) : null,
       row.sourceFile ? element("a", { class: "read-source", href: `source/${slug}` }, t("documents.source")) : null),
-    element("td", { lang: issuer ? issuer.lang : null }, issuer ? issuer.text : ""),
-    element("td", {}, row.year ? row.year.value : t("documents.noYear")),
-    element("td", { class: "number", "data-count": "facts" }, row.facts ? formatNumber(Number(row.facts.value)) : ""),
-    element("td", { class: "number", "data-count": "quotes" }, row.quotes ? formatNumber(Number(row.quotes.value)) : ""));
+    // data-label names the column where a phone shows each row as a block (front.css)
+    element("td", { lang: issuer ? issuer.lang : null, "data-label": t("documents.issuer") }, issuer ? issuer.text : ""),
+    element("td", { "data-label": t("documents.year") }, row.year ? row.year.value : t("documents.noYear")),
+    element("td", { class: "number", "data-count": "facts", "data-label": t("documents.facts") },
+      row.facts ? formatNumber(Number(row.facts.value)) : ""),
+    element("td", { class: "number", "data-count": "quotes", "data-label": t("documents.quotes") },
+      row.quotes ? formatNumber(Number(row.quotes.value)) : ""));
 }
 
 function render() {

@@ -144,10 +144,11 @@ def test_a_hit_in_a_source_text_opens_the_viewer_at_its_lines(page: "Page", embe
     page.fill("#search-text", "pårørende")
     page.press("#search-text", "Enter")
     page.wait_for_selector(".hit")
-    # 002:220 "samt hjælper patient og pårørende med information": no quote of 002 says it, its text does
+    # 002:220 "samt hjælper patient og pårørende med information": no quote of 002 says it, its text does; the
+    # document by its English label (reference-documents.ttl)
     documents = page.locator("#search-documents").inner_text()
-    assert "8-punktsplan for kræftområdet i Region Sjælland (only in its text: 1 passage)" in documents
-    hit = page.locator(".hit", has=page.locator(".hit-documents a", has_text="8-punktsplan for kræftområdet")).first
+    assert "8-point plan for the cancer area in Region Zealand (only in its text: 1 passage)" in documents
+    hit = page.locator(".hit", has=page.locator(".hit-documents a", has_text="8-point plan for the cancer area")).first
     assert hit.locator(".hit-field").inner_text() == "passage of the source text"
     hit.locator("a.in-source").click()
     page.wait_for_url("**/source/document-sjaelland-8-punktsplan#L*")

@@ -112,6 +112,17 @@ def test_the_documents_that_say_it_are_listed_with_their_passages(sample_client:
          "passages": 1}]
 
 
+def test_the_documents_of_hits_are_named_in_the_language_asked_for(client: TestClient) -> None:
+    # reference-documents.ttl: id:document-sjaelland-8-punktsplan rdfs:label "8-punktsplan for kræftområdet i Region
+    # Sjælland"@da , "8-point plan for the cancer area in Region Zealand"@en; 002:220 "hjælper patient og pårørende".
+    sjaelland = str(ID["document-sjaelland-8-punktsplan"])
+    for lang, name in (("da", "8-punktsplan for kræftområdet i Region Sjælland"),
+                       ("en", "8-point plan for the cancer area in Region Zealand")):
+        answer = search(client, text="pårørende", limit="100", lang=lang, **{"in": "text"})
+        assert {d["label"] for d in answer["documents"] if d["iri"] == sjaelland} == {name}
+        assert {d["label"] for hit in answer["hits"] for d in hit["documents"] if d["iri"] == sjaelland} == {name}
+
+
 def test_filters_by_document_and_class_over_http(client: TestClient) -> None:
     answer = search(client, text="pårørende", document="id:document-sjaelland-8-punktsplan", limit="100")
     assert answer["hits"] and all(str(ID["document-sjaelland-8-punktsplan"]) in {d["iri"] for d in h["documents"]}

@@ -20,6 +20,8 @@ from .words import STEMMER, normalized, words
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 500
+# A document's label in the language asked for (:lang), the Danish one where it has no English one.
+_DOCUMENT_LABEL = "COALESCE(CASE WHEN :lang = 'en' AND r.label_en != '' THEN r.label_en END, r.label, '')"
 # How much a match in each field counts, times its BM25 score: a label names the thing, a quote mentions it. A
 # passage of a source text counts least: a curated text that matches as well is a fact about a resource, found first.
 FIELD_WEIGHTS = {"label": 3.0, "altLabel": 2.0, "title": 3.0, "text": 1.5, SOURCE_TEXT_FIELD: 0.5}
@@ -165,15 +167,16 @@ class SearchIndex:
         hits = tuple(
             SearchHit(resource=resource, label=(label_en if lang == "en" and label_en else label) or resource,
                       class_iri=class_iri, class_label=class_label, field=field, lang=text_lang, text=body,
-                      snippet=snippet(body, query), documents=self._sources(hit_id), score=score)
+                      snippet=snippet(body, query), documents=self._sources(hit_id, lang), score=score)
             for hit_id, resource, field, text_lang, body, score, label, label_en, class_iri, class_label in rows)
-        return SearchResults(query=query, hits=hits, total=total, documents=self._saying(where, parameters))
+        return SearchResults(query=query, hits=hits, total=total,
+                             documents=self._saying(where, {**parameters, "lang": lang}))
 
-    def _sources(self, hit: int) -> tuple[DocumentRef, ...]:
+    def _sources(self, hit: int, lang: str) -> tuple[DocumentRef, ...]:
         rows = self.connection.execute(
-            "SELECT s.document, COALESCE(r.label, ''), s.evidence, s.page, s.start_line, s.end_line FROM sources s "
-            "LEFT JOIN resources r ON r.iri = s.document WHERE s.hit = ? "
-            "ORDER BY s.document, s.page, s.start_line, s.evidence", (hit,)).fetchall()
+            f"SELECT s.document, {_DOCUMENT_LABEL}, s.evidence, s.page, s.start_line, s.end_line FROM sources s "
+            "LEFT JOIN resources r ON r.iri = s.document WHERE s.hit = :hit "
+            "ORDER BY s.document, s.page, s.start_line, s.evidence", {"hit": hit, "lang": lang}).fetchall()
         return tuple(DocumentRef(*row) for row in rows)
 
     def _saying(self, where: str, parameters: dict[str, str]) -> tuple[DocumentCount, ...]:
@@ -182,7 +185,7 @@ class SearchIndex:
         if "document" in parameters:  # a passage from two documents counts only for the one asked for
             where += " AND s.document = :document"
         rows = self.connection.execute(
-            f"""SELECT s.document, COALESCE(r.label, ''),
+            f"""SELECT s.document, {_DOCUMENT_LABEL},
                        count(DISTINCT CASE WHEN h.field IN ({facts}) THEN h.id END) AS facts,
                        count(DISTINCT CASE WHEN h.field = '{SOURCE_TEXT_FIELD}' THEN h.id END) AS text
                 FROM texts JOIN hits h ON h.id = texts.rowid JOIN sources s ON s.hit = h.id

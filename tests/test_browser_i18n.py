@@ -165,6 +165,7 @@ def test_a_skip_link_leads_to_the_first_question_in_few_tab_presses(
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('skip-link')")
     page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main" and "#" not in page.url
     presses = 1
     while not page.evaluate("!!document.activeElement.closest('.start-card, .card')"):
         page.keyboard.press("Tab")
@@ -195,3 +196,13 @@ def test_the_front_page_fits_a_desktop_and_a_phone_without_scrolling_sideways(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert page.locator("#start-here a.start-card").first.is_visible()
         page.screenshot(path=str(tmp_path / f"front-{width}x{height}.png"), full_page=True)
+
+
+def test_the_skip_link_keeps_the_tab_that_is_shown(page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/#search")
+    page.wait_for_selector("#search-text")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.locator("#tab-search").is_visible() and not page.locator("#tab-queries").is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "search-text"

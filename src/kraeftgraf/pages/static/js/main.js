@@ -11,7 +11,7 @@ import { loadQueries, renderGallery } from "./gallery.js";
 import { openQuery } from "./saved.js";
 import { initSearch, runSearch } from "./search.js";
 import { JSON_RESULTS, state } from "./state.js";
-import { showTab } from "./tabs.js";
+import { initSkipLink, showTab } from "./tabs.js";
 
 function route() {
   if (location.hash.startsWith("#sparql")) showTab("sparql");
@@ -22,6 +22,7 @@ function route() {
 
 async function main() {
   initLanguage();
+  initSkipLink();
   renderStartHere();
   // The saved question's form shows texts in the chosen language: draw it again (without running) on a switch.
   document.addEventListener("languagechange", () => {

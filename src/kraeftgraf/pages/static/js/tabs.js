@@ -22,3 +22,14 @@ export function focusResults() {
 }
 
 document.addEventListener("resultshown", focusResults);
+
+// The skip link moves the focus to the main content without changing the address: "#main" in the address would
+// be read as a place in the page's own state (the old #sparql, #search=... links).
+export function initSkipLink() {
+  const link = document.querySelector(".skip-link");
+  if (!link) return;
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    $("main").focus();
+  });
+}

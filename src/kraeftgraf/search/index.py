@@ -37,7 +37,7 @@ CREATE TABLE sources (hit INTEGER NOT NULL, document TEXT NOT NULL, evidence TEX
 CREATE INDEX sources_by_hit ON sources (hit);
 CREATE TABLE types (resource TEXT NOT NULL, class TEXT NOT NULL, PRIMARY KEY (resource, class));
 CREATE TABLE resources (iri TEXT PRIMARY KEY, label TEXT NOT NULL, label_en TEXT NOT NULL, class TEXT,
-                        class_label TEXT);
+                        class_label TEXT, class_label_en TEXT);
 CREATE VIRTUAL TABLE texts USING fts5(stems, words, tokenize = 'unicode61 remove_diacritics 0');
 """
 
@@ -160,15 +160,18 @@ class SearchIndex:
                                         parameters).fetchone()[0]
         rows = self.connection.execute(
             f"""SELECT h.id, h.resource, h.field, h.lang, h.text, -bm25(texts) * h.weight AS score,
-                       r.label, r.label_en, r.class, r.class_label
+                       r.label, r.label_en, r.class, r.class_label, r.class_label_en
                 FROM texts JOIN hits h ON h.id = texts.rowid JOIN resources r ON r.iri = h.resource {where}
                 ORDER BY (texts.stems = :exact AND h.field != :passage) DESC, score DESC, h.id LIMIT :limit""",
             {**parameters, "exact": query.exact() or "", "passage": SOURCE_TEXT_FIELD, "limit": limit}).fetchall()
         hits = tuple(
             SearchHit(resource=resource, label=(label_en if lang == "en" and label_en else label) or resource,
-                      class_iri=class_iri, class_label=class_label, field=field, lang=text_lang, text=body,
+                      class_iri=class_iri, class_label=(class_label_en if lang == "en" and class_label_en
+                                                       else class_label),
+                      field=field, lang=text_lang, text=body,
                       snippet=snippet(body, query), documents=self._sources(hit_id, lang), score=score)
-            for hit_id, resource, field, text_lang, body, score, label, label_en, class_iri, class_label in rows)
+            for hit_id, resource, field, text_lang, body, score, label, label_en, class_iri, class_label, class_label_en
+            in rows)
         return SearchResults(query=query, hits=hits, total=total,
                              documents=self._saying(where, {**parameters, "lang": lang}))
 
@@ -212,7 +215,7 @@ def build_index(corpus: Corpus, passages: Iterable[Text] = ()) -> SearchIndex:
         connection.executemany("INSERT OR IGNORE INTO types VALUES (?, ?)",
                                [(r, c) for r, classes in corpus.types.items() for c in classes])
         resources = {t.resource for t in every} | {s.document for t in every for s in t.sources}
-        connection.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?)", [
+        connection.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)", [
             (iri, corpus.label(iri), corpus.label(iri, "en"), *_class_of(corpus, iri)) for iri in sorted(resources)])
         connection.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("stemmer", STEMMER), ("texts", str(len(corpus.texts))), ("passages", str(len(every) - len(corpus.texts))),
@@ -245,11 +248,12 @@ def _source_row(source: Source) -> tuple[str, str | None, int | None, int | None
     return source.document, source.evidence, source.page, source.start_line, source.end_line
 
 
-def _class_of(corpus: Corpus, iri: str) -> tuple[str | None, str | None]:
+def _class_of(corpus: Corpus, iri: str) -> tuple[str | None, str | None, str | None]:
+    """The resource's most specific class, with its Danish and English labels."""
     classes = corpus.classes.get(iri, ())
     if not classes:
-        return None, None
-    return classes[0], corpus.label(classes[0]) or None
+        return None, None, None
+    return classes[0], corpus.label(classes[0]) or None, corpus.label(classes[0], "en") or None
 
 
 def _filters(query: SearchQuery, document: str | None, cls: str | None,

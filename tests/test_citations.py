@@ -77,7 +77,9 @@ def test_a_resource_page_names_its_source_by_the_citation_label(client: TestClie
 
 def test_a_document_page_says_how_to_cite_it(client: TestClient) -> None:
     page = html.unescape(client.get("/resource/document-sjaelland-8-punktsplan").text)
-    assert 'Cite as: <cite lang="da">Region Sjælland 2021, 8-punktsplan for kræftområdet</cite>' in page
+    assert 'Citér som: <cite lang="da">Region Sjælland 2021, 8-punktsplan for kræftområdet</cite>' in page
+    english = html.unescape(client.get("/resource/document-sjaelland-8-punktsplan", params={"lang": "en"}).text)
+    assert 'Cite as: <cite lang="da">Region Sjælland 2021, 8-punktsplan for kræftområdet</cite>' in english
 
 
 def test_a_resource_page_shows_the_evidence_note_beside_the_quote(client: TestClient) -> None:

@@ -123,7 +123,7 @@ def test_a_resource_page_shows_labels_types_links_and_the_quote_with_its_documen
     assert re.search(r"<h1>Anbefaling 5[^<]*</h1>", page)
     quotes = [html.unescape(q) for q in re.findall(r'<blockquote lang="da">(.*?)</blockquote>', page, re.S)]
     assert any(in_source(q, sources_dir / "000_959267de805e99f3.txt") for q in quotes)
-    assert "no. 5 in the document" in page
+    assert "nr. 5 i dokumentet" in page  # the page speaks Danish unless ?lang=en asks for English
     outline = Outline(page)
     assert "/resource/document-hovedstaden-kraeftplan-del-2-anbefalinger" in outline.links
     assert "/resource/theme-late-effects" in outline.links  # a link to what it is about
@@ -132,7 +132,7 @@ def test_a_resource_page_shows_labels_types_links_and_the_quote_with_its_documen
 
 
 def test_a_resource_page_gives_the_page_number_where_the_document_shows_one(client: TestClient) -> None:
-    page = client.get("/resource/recommendation-hovedstaden-del-2-1").text
+    page = client.get("/resource/recommendation-hovedstaden-del-2-1", params={"lang": "en"}).text
     assert "page 1" in page  # "Side 1 af 4" at the top of 000_959267de805e99f3.txt
 
 
@@ -289,3 +289,34 @@ def test_a_year_with_4301_digits_is_400_naming_the_parameter(client: TestClient)
     detail = response.json()["detail"]
     assert "'year'" in detail and "not a plausible year" in detail
     assert len(detail) < 500  # the value is cut short, not echoed whole
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_ontology_page_speaks_the_language_asked_for_and_names_terms_by_their_own_labels(
+        client: TestClient, ontology: Graph, lang: str) -> None:
+    page = client.get("/ontology", params={"lang": lang}, headers={"Accept": "text/html"}).text
+    assert f'<html lang="{lang}">' in page
+    assert ("<h2>Klasser</h2>" if lang == "da" else "<h2>Classes</h2>") in page
+    # Each term is headed by its rdfs:label in the language (ontology/kraeftgraf.ttl).
+    recommendation = next(str(v) for v in ontology.objects(KG.Recommendation, RDFS.label)
+                          if getattr(v, "language", None) == lang)
+    assert re.search(rf'<div class="term" id="Recommendation"><h3 lang="{lang}">{recommendation}</h3>', page)
+    other = "en" if lang == "da" else "da"
+    switch = re.search(r'<span class="lang-switch"[^>]*>(.*?)</span>', page, re.S)
+    assert switch and f'href="/ontology{"?lang=en" if other == "en" else ""}" hreflang="{other}"' in switch.group(1)
+    assert client.get("/ontology", params={"lang": "fr"}, headers={"Accept": "text/html"}).status_code == 400
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_resource_page_names_its_headings_and_properties_in_the_language_asked_for(
+        client: TestClient, ontology: Graph, lang: str) -> None:
+    page = client.get("/resource/recommendation-hovedstaden-del-2-5", params={"lang": lang}).text
+    assert f'<html lang="{lang}">' in page
+    assert ("<h2>Udsagn</h2>" if lang == "da" else "<h2>Statements</h2>") in page
+    addresses_theme = next(str(v) for v in ontology.objects(KG.addressesTheme, RDFS.label)
+                           if getattr(v, "language", None) == lang)
+    link = re.search(r'<th><a href="([^"]*)" title="https://w3id.org/kraeftgraf/vocab#addressesTheme">([^<]*)</a>',
+                     page)
+    assert link and link.group(2) == addresses_theme
+    assert link.group(1) == ("/ontology#addressesTheme" if lang == "da" else "/ontology?lang=en#addressesTheme")
+    assert 'hreflang="da"' in page and 'hreflang="en"' in page

@@ -12,7 +12,7 @@ from collections import Counter
 from kraeftgraf.api import KnowledgeGraph, Value
 from kraeftgraf.namespaces import ID, KG
 
-from .query_support import number
+from .query_support import curated_data, number, quotes_and_facts
 
 DEL_2 = "recommendation-hovedstaden-del-2-"
 PLAN_DOC = str(ID["document-hovedstaden-kraeftplan-del-2-anbefalinger"])
@@ -606,6 +606,27 @@ def test_the_five_source_documents_with_their_citation_labels(knowledge_graph: K
     assert labels[PLAN_DOC] == "Region Hovedstaden (u.å.), Anbefalinger, Kræftplan del 2"
     # 001 reports on part 1 ("Udredning og behandling (del 1)") and part 2.
     assert next(r["planCount"] for r in rows if r["document"] == FOLLOW_UP_DOC) == 2
+
+
+def test_each_source_document_counts_its_quotes_and_the_facts_it_gives_evidence_for(
+        knowledge_graph: KnowledgeGraph) -> None:
+    rows = {r["document"]: r for r in run(knowledge_graph, "source-documents")}
+    data = curated_data()
+    for document, row in rows.items():
+        assert isinstance(document, str)
+        quotes, facts = quotes_and_facts(data, document)
+        assert number(row["quotes"]) == quotes > 0, document
+        assert number(row["facts"]) == facts > 0, document
+
+
+def test_the_source_documents_give_issuer_and_year_in_both_languages(knowledge_graph: KnowledgeGraph) -> None:
+    rows = {r["document"]: r for r in run(knowledge_graph, "source-documents")}
+    # 002 line 22: "Regionsrådet har den 23. august 2021 vedtaget denne 8-punktsplan"; 000 names no year.
+    assert str(rows[SJAELLAND_DOC]["year"]) == "2021"
+    assert rows[PLAN_DOC]["year"] is None
+    assert (rows[SJAELLAND_DOC]["issuerLabel"], rows[SJAELLAND_DOC]["issuerLabelEn"]) == ("Region Sjælland",
+                                                                                          "Region Zealand")
+    assert rows[SST_DOC]["issuerLabelEn"] == "Danish Health Authority"
 
 
 def test_action_areas_and_their_suggested_questions(knowledge_graph: KnowledgeGraph) -> None:

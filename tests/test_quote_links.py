@@ -40,8 +40,14 @@ def client(built: BuiltDataset) -> Iterator[TestClient]:
 
 
 def quoting_queries() -> list[str]:
-    """The saved queries whose answer holds quotes (their SPARQL reads kg:quote)."""
-    return [name for name, query in QUERIES.items() if "kg:quote" in query.sparql]
+    """The saved queries whose answer holds quotes: their SPARQL reads kg:quote and their answer has a column of
+    quotes (source-documents reads kg:quote only to count the quotes of each document)."""
+    def gives_quotes(name: str, sparql: str) -> bool:
+        columns = re.search(r"SELECT(.*?)WHERE", sparql, re.S)
+        column = QUOTE_COLUMN.get(name, "quote")
+        return columns is not None and re.search(rf"\?{column}\b", columns.group(1)) is not None
+
+    return [name for name, query in QUERIES.items() if "kg:quote" in query.sparql and gives_quotes(name, query.sparql)]
 
 
 def places(row: dict[str, Value], quote_column: str = "quote") -> list[tuple[str, str]]:

@@ -13,6 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
 
 from kraeftgraf.endpoint.problems import problem_for
 from kraeftgraf.endpoint.search_routes import search_job
@@ -26,7 +28,7 @@ from kraeftgraf.namespaces import ID, KG
 from kraeftgraf.search.formats import CSV_COLUMNS
 from kraeftgraf.search.query import MAX_LENGTH
 
-from .conftest import TESTS
+from .conftest import REPO, TESTS
 from .endpoint_support import app_client
 
 SETTINGS = EndpointSettings(workers=2, timeout=60)
@@ -110,6 +112,26 @@ def test_the_documents_that_say_it_are_listed_with_their_passages(sample_client:
     assert search(sample_client, text="familier")["documents"] == [
         {"iri": str(ID["document-other"]), "label": "Andet dokument", "in": "facts", "facts": 1, "text": 0,
          "passages": 1}]
+
+
+def test_the_documents_of_hits_are_named_in_the_language_asked_for(client: TestClient) -> None:
+    # reference-documents.ttl: id:document-sjaelland-8-punktsplan rdfs:label "8-punktsplan for kræftområdet i Region
+    # Sjælland"@da , "8-point plan for the cancer area in Region Zealand"@en; 002:220 "hjælper patient og pårørende".
+    sjaelland = str(ID["document-sjaelland-8-punktsplan"])
+    for lang, name in (("da", "8-punktsplan for kræftområdet i Region Sjælland"),
+                       ("en", "8-point plan for the cancer area in Region Zealand")):
+        answer = search(client, text="pårørende", limit="100", lang=lang, **{"in": "text"})
+        assert {d["label"] for d in answer["documents"] if d["iri"] == sjaelland} == {name}
+        assert {d["label"] for hit in answer["hits"] for d in hit["documents"] if d["iri"] == sjaelland} == {name}
+
+
+def test_the_class_of_a_hit_is_named_in_the_language_asked_for(client: TestClient) -> None:
+    ontology = Graph().parse(REPO / "ontology" / "kraeftgraf.ttl")
+    for lang in ("da", "en"):
+        first = search(client, text="pårørendes", lang=lang)["hits"][0]
+        names = {str(v) for v in ontology.objects(URIRef(first["class"]), RDFS.label)
+                 if isinstance(v, Literal) and v.language == lang}
+        assert first["classLabel"] in names, (lang, first["class"], first["classLabel"])
 
 
 def test_filters_by_document_and_class_over_http(client: TestClient) -> None:

@@ -69,7 +69,9 @@ def test_a_passage_on_a_marked_page_says_its_page(client: TestClient) -> None:
     # "driver Supportive Care Ambulatoriet med PRO-monitorering og tidlig".
     row = _row(page, 994)
     assert _marked(row)[0].startswith("driver Supportive Care Ambulatoriet")
-    assert ">L994-L996, page 20</a>" in row
+    assert ">L994-L996, side 20</a>" in row  # the viewer speaks Danish unless ?lang=en asks for English
+    english = client.get("/source/document-hovedstaden-opfoelgning-kraeftplan", params={"lang": "en"}).text
+    assert ">L994-L996, page 20</a>" in _row(english, 994)
 
 
 def test_the_viewer_runs_under_the_pages_policy_with_its_script_from_static(client: TestClient) -> None:
@@ -82,8 +84,8 @@ def test_the_viewer_runs_under_the_pages_policy_with_its_script_from_static(clie
 
 
 def test_the_viewer_says_the_originals_address_is_not_known_when_no_source_names_it(client: TestClient) -> None:
-    page = client.get(SJAELLAND).text
-    assert "Original document: not known" in page
+    assert "Originalt dokument: ukendt" in client.get(SJAELLAND).text
+    assert "Original document: not known" in client.get(SJAELLAND, params={"lang": "en"}).text
 
 
 def test_the_viewer_links_the_originals_address_when_the_manifest_gives_one(built: BuiltDataset) -> None:
@@ -95,7 +97,7 @@ def test_the_viewer_links_the_originals_address_when_the_manifest_gives_one(buil
         (ID["source-text-002-31b870cea9142a86"], DCTERMS.source, URIRef(address)))
     with app_client(dataset, EndpointSettings(workers=1, timeout=60), origin="a test copy") as client:
         page = client.get(SJAELLAND).text
-    assert f'Original document: <a href="{address}" rel="noreferrer">{address}</a>' in page
+    assert f'Originalt dokument: <a href="{address}" rel="noreferrer">{address}</a>' in page
     assert (ID["source-text-002-31b870cea9142a86"], DCTERMS.source, URIRef(address)) not in built.dataset
 
 
@@ -115,9 +117,13 @@ def test_an_unknown_document_is_a_404_that_names_the_documents_there_are(client:
 def test_an_entity_page_links_each_quote_to_its_lines_in_the_viewer(client: TestClient) -> None:
     page = client.get(f"/resource/{REGISTRATION}").text
     # 002, lines 114-115 (see above).
-    assert f'href="{SJAELLAND}#L114-L115">lines 114–115 of its text</a>' in page
+    assert f'href="{SJAELLAND}#L114-L115">linje 114–115 i teksten</a>' in page
+    english = client.get(f"/resource/{REGISTRATION}", params={"lang": "en"}).text
+    assert f'href="{SJAELLAND}?lang=en#L114-L115">lines 114–115 of its text</a>' in english
 
 
 def test_a_document_page_links_to_its_text_in_the_viewer(client: TestClient) -> None:
     page = client.get("/resource/document-sjaelland-8-punktsplan").text
-    assert f'<a href="{SJAELLAND}">Read the text, every quoted passage marked</a>' in page
+    assert f'<a href="{SJAELLAND}">Læs teksten med hver citeret passage markeret</a>' in page
+    english = client.get("/resource/document-sjaelland-8-punktsplan", params={"lang": "en"}).text
+    assert f'<a href="{SJAELLAND}?lang=en">Read the text, every quoted passage marked</a>' in english

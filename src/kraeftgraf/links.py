@@ -4,10 +4,12 @@ links there (the viewer itself, entity pages, search hits)."""
 from .namespaces import ID
 
 
-def source_href(document: str, start_line: int, end_line: int, *, root: str) -> str:
-    """Where the viewer shows lines of a document's text: /source/{slug}#L{start}-L{end}."""
+def source_href(document: str, start_line: int, end_line: int, *, root: str, lang: str = "da") -> str:
+    """Where the viewer shows lines of a document's text: /source/{slug}#L{start}-L{end} (?lang=en before the # for
+    the viewer in English; Danish is its default)."""
     span = f"L{start_line}" + (f"-L{end_line}" if end_line != start_line else "")
-    return f"{root}/source/{document[len(str(ID)):]}#{span}"
+    language = "" if lang == "da" else f"?lang={lang}"
+    return f"{root}/source/{document[len(str(ID)):]}{language}#{span}"
 
 
 def has_viewer_slug(document: str) -> bool:

@@ -184,14 +184,16 @@ def _add_page_routes(app: FastAPI, service: EndpointService) -> None:
 
     @app.get("/ontology", tags=["pages"], summary="The ontology: HTML for people, Turtle and more by Accept",
              response_class=Response)
-    async def ontology(request: Request, format: str | None = None) -> Response:
+    async def ontology(request: Request, format: str | None = None, lang: str = "da") -> Response:
+        if lang not in LANGUAGES:
+            raise ProtocolError(f"lang={lang!r}: use one of {', '.join(LANGUAGES)}")
         chosen = negotiate(_accept(request, format), _PAGE_OFFERS)
         if chosen is None:
             chosen = "turtle"
-        key = f"ontology.{chosen}"
+        key = f"ontology.{chosen}.{lang}" if chosen == "html" else f"ontology.{chosen}"
         if key not in service.cache:
             root = request.scope.get("root_path", "")
-            body = (render_ontology(service.ontology, root=root).encode("utf-8") if chosen == "html"
+            body = (render_ontology(service.ontology, root=root, lang=lang).encode("utf-8") if chosen == "html"
                     else service.ontology.serialize(format=FORMATS[chosen].rdflib_name, encoding="utf-8"))
             service.cache[key] = Answer("text/html; charset=utf-8" if chosen == "html" else media_type(chosen), body)
         answer = service.cache[key]

@@ -9,6 +9,7 @@ from rdflib import URIRef
 
 from ..graph.terms import shorten
 from ..namespaces import ID, KG
+from .texts import say
 
 STATIC = Path(__file__).parent / "static"  # the web page, its script, styles and the libraries it bundles
 # Labels by IRI, then by language tag ("" for untagged).
@@ -22,7 +23,7 @@ def resource_href(iri: str, *, root: str, lang: str = "da") -> str:
     if iri.startswith(str(ID)) and _is_slug(iri[len(str(ID)):]):
         return f"{root}/resource/{iri[len(str(ID)):]}{suffix}"
     if iri.startswith(str(KG)):
-        return f"{root}/ontology#{iri[len(str(KG)):]}"
+        return f"{root}/ontology{suffix}#{iri[len(str(KG)):]}"
     lang_param = "" if lang == "da" else f"&lang={lang}"
     return f"{root}/resource?iri={quote(iri, safe='')}{lang_param}"
 
@@ -51,14 +52,30 @@ def link(iri: str, labels: Labels, *, root: str, lang: str) -> str:
             f"{escape(label(iri, labels, lang))}</a>")
 
 
-def page(title: str, body: str, *, root: str, lang: str = "da", scripts: Sequence[str] = ()) -> str:
-    """A complete HTML page in the endpoint's frame, with its navigation, style sheet and static scripts."""
+def lang_suffix(lang: str, *, joiner: str = "?") -> str:
+    """The ?lang= a link adds to keep the chosen language (nothing for Danish, the default)."""
+    return "" if lang == "da" else f"{joiner}lang={lang}"
+
+
+def page(title: str, body: str, *, root: str, lang: str = "da", scripts: Sequence[str] = (),
+         alternates: Mapping[str, str] | None = None) -> str:
+    """A complete HTML page in the endpoint's frame, with its navigation in `lang`, a switch to the same page in
+    the other language (`alternates`: the page's address in each language), its style sheet and static scripts."""
     script_tags = "".join(f'<script src="{root}/static/{escape(name)}" defer></script>\n' for name in scripts)
+    suffix = lang_suffix(lang)
     nav = " ".join(
-        f'<a href="{root}{href}">{escape(text)}</a>'
-        for href, text in (("/", "Queries"), ("/ontology", "Ontology"), ("/sparql", "SPARQL endpoint"),
-                           ("/docs", "API"))
+        f'<a href="{root}{href}">{escape(say(key, lang))}</a>'
+        for href, key in ((f"/{suffix}", "nav.queries"), (f"/ontology{suffix}", "nav.ontology"),
+                          ("/sparql", "nav.sparql"), ("/docs", "nav.api"))
     )
+    switch = ""
+    if alternates:
+        links = "".join(
+            f'<a href="{escape(alternates[code])}" hreflang="{code}" lang="{code}"'
+            + (' aria-current="true" class="active"' if code == lang else "") + f">{code}</a>"
+            for code in LANGUAGES if code in alternates)
+        switch = (f'<span class="lang-switch" role="group" aria-label="{escape(say("switch.label", lang))}">'
+                  f"{links}</span>")
     return f"""<!doctype html>
 <html lang="{escape(lang)}">
 <head>
@@ -69,7 +86,8 @@ def page(title: str, body: str, *, root: str, lang: str = "da", scripts: Sequenc
 <link rel="icon" href="{root}/static/favicon.svg" type="image/svg+xml">
 {script_tags}</head>
 <body>
-<header class="site"><a class="brand" href="{root}/">kraeftgraf</a><nav>{nav}</nav></header>
+<header class="site"><a class="brand" href="{root}/{suffix}">kraeftgraf</a>
+<nav aria-label="{escape(say("nav.label", lang))}">{nav}</nav>{switch}</header>
 <main>
 {body}
 </main>

@@ -13,7 +13,8 @@ from ..engines.base import QueryEngine
 from ..errors import ResourceNotFoundError
 from ..links import source_href
 from ..namespaces import ID, KG
-from .common import Labels, label, link, page
+from .common import LANGUAGES, Labels, label, lang_suffix, link, page, resource_href
+from .texts import other_language, say
 
 _INCOMING_LIMIT = 1000
 # Who points at the resource: directly, or through one or two blank nodes (evidence, status claims).
@@ -187,7 +188,7 @@ def _status(graph: Graph, claim: Node) -> StatusClaim:
 def render_entity(entity: EntityDescription, *, root: str) -> str:
     """The resource's HTML page."""
     lang = entity.lang
-    other = "en" if lang == "da" else "da"
+    other = other_language(lang)
 
     def a(iri: str) -> str:
         return link(iri, entity.labels, root=root, lang=lang)
@@ -198,57 +199,61 @@ def render_entity(entity: EntityDescription, *, root: str) -> str:
     if subtitle and subtitle != title:
         parts.append(f'<p class="alt-label" lang="{other}">{escape(subtitle)}</p>')
     for citation in _texts_of(entity.properties, str(DCTERMS.bibliographicCitation)):
-        parts.append(f'<p class="citation">Cite as: <cite lang="da">{escape(citation)}</cite></p>')
+        parts.append(f'<p class="citation">{say("entity.cite", lang)} <cite lang="da">{escape(citation)}</cite></p>')
     formats = " · ".join(f'<a href="?format={f}">{name}</a>'
                          for f, name in (("turtle", "Turtle"), ("jsonld", "JSON-LD")))
     parts.append(f'<p class="iri"><code>{escape(entity.iri)}</code> · {formats}</p>')
     if entity.types:
-        parts.append(f'<p class="types">Type: {", ".join(a(t) for t in entity.types)}</p>')
+        parts.append(f'<p class="types">{say("entity.type", lang)} {", ".join(a(t) for t in entity.types)}</p>')
     if entity.uses_as_property:
-        parts.append(f'<p class="uses">Used as the property of {entity.uses_as_property} statements.</p>')
+        parts.append(f'<p class="uses">{say("entity.uses", lang, count=entity.uses_as_property)}</p>')
     if any(p == str(KG.sourceFile) for p, _ in entity.properties) and entity.iri.startswith(str(ID)):
-        href = f"{root}/source/{entity.iri[len(str(ID)):]}"
-        parts.append(f'<p class="read-source"><a href="{escape(href)}">Read the text, every quoted passage marked'
-                     "</a></p>")
+        href = f"{root}/source/{entity.iri[len(str(ID)):]}{lang_suffix(lang)}"
+        parts.append(f'<p class="read-source"><a href="{escape(href)}">{say("entity.read", lang)}</a></p>')
     if entity.evidence:
-        parts.append("<section><h2>Sources</h2>" + _evidence_html(entity.evidence, a, root=root) + "</section>")
+        parts.append(f"<section><h2>{say('entity.sources', lang)}</h2>"
+                     + _evidence_html(entity.evidence, a, root=root, lang=lang) + "</section>")
     if entity.statuses:
         items = []
         for claim in entity.statuses:
             words = f'<p class="status-text">“{escape(claim.text)}”</p>' if claim.text else ""
-            sources = _evidence_html(claim.evidence, a, root=root)
+            sources = _evidence_html(claim.evidence, a, root=root, lang=lang)
             items.append(f"<li>{words}{_table(claim.details, entity, a)}{sources}</li>")
-        parts.append(f'<section><h2>Status</h2><ul class="statuses">{"".join(items)}</ul></section>')
+        parts.append(f'<section><h2>{say("entity.status", lang)}</h2><ul class="statuses">{"".join(items)}</ul>'
+                     "</section>")
     if entity.properties:
-        parts.append("<section><h2>Statements</h2>" + _table(entity.properties, entity, a) + "</section>")
+        parts.append(f"<section><h2>{say('entity.statements', lang)}</h2>" + _table(entity.properties, entity, a)
+                     + "</section>")
     if entity.incoming:
         rows = "".join(f"<tr><td>{a(i.subject)}</td><td>{' / '.join(a(p) for p in i.path)}</td></tr>"
                        for i in sorted(entity.incoming, key=lambda i: (i.path, label(i.subject, entity.labels, lang))))
-        more = (f"<p>Only the first {_INCOMING_LIMIT} are shown.</p>"
+        more = (f"<p>{say('entity.first', lang, count=_INCOMING_LIMIT)}</p>"
                 if len(entity.incoming) >= _INCOMING_LIMIT else "")
-        parts.append(f'<section><h2>Referenced by</h2><table class="incoming"><thead><tr><th>Resource</th>'
-                     f"<th>through</th></tr></thead><tbody>{rows}</tbody></table>{more}</section>")
+        parts.append(f'<section><h2>{say("entity.incoming", lang)}</h2><table class="incoming"><thead><tr>'
+                     f'<th>{say("entity.resource", lang)}</th><th>{say("entity.through", lang)}</th></tr></thead>'
+                     f"<tbody>{rows}</tbody></table>{more}</section>")
     parts.append("</article>")
-    return page(title, "\n".join(parts), root=root, lang=lang)
+    alternates = {code: resource_href(entity.iri, root=root, lang=code) for code in LANGUAGES}
+    return page(title, "\n".join(parts), root=root, lang=lang, alternates=alternates)
 
 
 def _texts_of(properties: tuple[tuple[str, tuple[Term, ...]], ...], predicate: str) -> list[str]:
     return [term.text for p, values in properties if p == predicate for term in values if term.text is not None]
 
 
-def _evidence_html(evidence: tuple[Evidence, ...], a: Linker, *, root: str) -> str:
+def _evidence_html(evidence: tuple[Evidence, ...], a: Linker, *, root: str, lang: str) -> str:
     items = []
     for item in evidence:
         source = [a(item.document)] if item.document else []
         if item.document and item.start_line is not None and item.end_line is not None:
-            lines = (f"line {item.start_line}" if item.start_line == item.end_line
-                     else f"lines {item.start_line}–{item.end_line}")
-            href = source_href(item.document, item.start_line, item.end_line, root=root)
-            source.append(f'<a class="in-source" href="{escape(href)}">{lines} of its text</a>')
+            lines = (say("entity.line", lang, first=item.start_line) if item.start_line == item.end_line
+                     else say("entity.lines", lang, first=item.start_line, last=item.end_line))
+            href = source_href(item.document, item.start_line, item.end_line, root=root, lang=lang)
+            source.append(f'<a class="in-source" href="{escape(href)}">{lines}</a>')
         if item.page:
-            source.append(f"page {escape(item.page)}")
+            source.append(say("entity.page", lang, page=escape(item.page)))
         if item.number:
-            source.append(f"no. {escape(item.number)} in the document")
+            source.append(say("entity.number", lang, number=escape(item.number)))
         quote = f'<blockquote lang="da">{escape(item.quote)}</blockquote>' if item.quote else ""
         note = f'<p class="note" lang="da">{escape(item.note)}</p>' if item.note else ""
         items.append(f'<li>{quote}<p class="source">— {", ".join(source)}</p>{note}</li>')

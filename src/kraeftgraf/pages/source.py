@@ -17,7 +17,8 @@ from ..engines.base import QueryEngine
 from ..errors import SourceTextNotFoundError
 from ..graph.source_folder import SourceFolder
 from ..namespaces import ID
-from .common import Labels, label, link, page
+from .common import LANGUAGES, Labels, label, lang_suffix, link, page
+from .texts import say
 
 _DOCUMENT = """SELECT ?file ?original WHERE {
   ?document kg:sourceFile ?file .
@@ -115,14 +116,14 @@ def render_source(view: SourceView, *, root: str) -> str:
     lang = view.lang
     title = label(view.document, view.labels, lang)
     original = (f'<a href="{escape(view.original)}" rel="noreferrer">{escape(view.original)}</a>' if view.original
-                else "not known (data/sources/sources.ttl names no public address for it)")
+                else say("source.unknown", lang))
+    about = say("source.about", lang, file=f"<code>{escape(view.file_name)}</code>",
+                document=link(view.document, view.labels, root=root, lang=lang), count=len(view.passages))
     head = [
         '<article class="source-viewer">',
         f"<h1>{escape(title)}</h1>",
-        f'<p class="iri">Source text <code>{escape(view.file_name)}</code>, as shipped with kraeftgraf, for '
-        f"{link(view.document, view.labels, root=root, lang=lang)}. {len(view.passages)} quoted passages are "
-        "marked; each line's number links to it (#L12, or #L12-L14 for several lines).</p>",
-        f'<p class="original">Original document: {original}</p>',
+        f'<p class="iri">{about}</p>',
+        f'<p class="original">{say("source.original", lang, original=original)}</p>',
     ]
     starting: dict[int, list[Passage]] = defaultdict(list)
     for passage in view.passages:
@@ -135,14 +136,17 @@ def render_source(view: SourceView, *, root: str) -> str:
                     f'<td class="line-text">{_marked(line, offset, view.passages)}</td>'
                     f'<td class="supports">{notes}</td></tr>')
         offset += len(line) + 1
-    table = ('<table class="source-text"><thead><tr><th>line</th><th>text</th><th>quoted for</th></tr></thead>'
+    table = (f'<table class="source-text"><thead><tr><th>{say("source.line", lang)}</th>'
+             f'<th>{say("source.text", lang)}</th><th>{say("source.quotedFor", lang)}</th></tr></thead>'
              f'<tbody>{"".join(rows)}</tbody></table>')
-    return page(f"Source: {title}", "\n".join([*head, table, "</article>"]), root=root, lang=lang,
-                scripts=("source.js",))
+    slug = view.document[len(str(ID)):]
+    alternates = {code: f"{root}/source/{slug}{lang_suffix(code)}" for code in LANGUAGES}
+    return page(say("source.title", lang, title=title), "\n".join([*head, table, "</article>"]), root=root,
+                lang=lang, scripts=("source.js",), alternates=alternates)
 
 
 def _note(passage: Passage, view: SourceView, *, root: str) -> str:
-    where = passage.lines + (f", page {passage.page}" if passage.page is not None else "")
+    where = passage.lines + (say("source.page", view.lang, page=passage.page) if passage.page is not None else "")
     supported = ", ".join(link(iri, view.labels, root=root, lang=view.lang) for iri in passage.resources)
     return f'<p class="passage"><a href="#{passage.lines}">{escape(where)}</a>: {supported}</p>'
 

@@ -20,6 +20,8 @@ from .words import STEMMER, normalized, words
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 500
+# A document's label in the language asked for (:lang), the Danish one where it has no English one.
+_DOCUMENT_LABEL = "COALESCE(CASE WHEN :lang = 'en' AND r.label_en != '' THEN r.label_en END, r.label, '')"
 # How much a match in each field counts, times its BM25 score: a label names the thing, a quote mentions it. A
 # passage of a source text counts least: a curated text that matches as well is a fact about a resource, found first.
 FIELD_WEIGHTS = {"label": 3.0, "altLabel": 2.0, "title": 3.0, "text": 1.5, SOURCE_TEXT_FIELD: 0.5}
@@ -35,7 +37,7 @@ CREATE TABLE sources (hit INTEGER NOT NULL, document TEXT NOT NULL, evidence TEX
 CREATE INDEX sources_by_hit ON sources (hit);
 CREATE TABLE types (resource TEXT NOT NULL, class TEXT NOT NULL, PRIMARY KEY (resource, class));
 CREATE TABLE resources (iri TEXT PRIMARY KEY, label TEXT NOT NULL, label_en TEXT NOT NULL, class TEXT,
-                        class_label TEXT);
+                        class_label TEXT, class_label_en TEXT);
 CREATE VIRTUAL TABLE texts USING fts5(stems, words, tokenize = 'unicode61 remove_diacritics 0');
 """
 
@@ -158,22 +160,26 @@ class SearchIndex:
                                         parameters).fetchone()[0]
         rows = self.connection.execute(
             f"""SELECT h.id, h.resource, h.field, h.lang, h.text, -bm25(texts) * h.weight AS score,
-                       r.label, r.label_en, r.class, r.class_label
+                       r.label, r.label_en, r.class, r.class_label, r.class_label_en
                 FROM texts JOIN hits h ON h.id = texts.rowid JOIN resources r ON r.iri = h.resource {where}
                 ORDER BY (texts.stems = :exact AND h.field != :passage) DESC, score DESC, h.id LIMIT :limit""",
             {**parameters, "exact": query.exact() or "", "passage": SOURCE_TEXT_FIELD, "limit": limit}).fetchall()
         hits = tuple(
             SearchHit(resource=resource, label=(label_en if lang == "en" and label_en else label) or resource,
-                      class_iri=class_iri, class_label=class_label, field=field, lang=text_lang, text=body,
-                      snippet=snippet(body, query), documents=self._sources(hit_id), score=score)
-            for hit_id, resource, field, text_lang, body, score, label, label_en, class_iri, class_label in rows)
-        return SearchResults(query=query, hits=hits, total=total, documents=self._saying(where, parameters))
+                      class_iri=class_iri, class_label=(class_label_en if lang == "en" and class_label_en
+                                                       else class_label),
+                      field=field, lang=text_lang, text=body,
+                      snippet=snippet(body, query), documents=self._sources(hit_id, lang), score=score)
+            for hit_id, resource, field, text_lang, body, score, label, label_en, class_iri, class_label, class_label_en
+            in rows)
+        return SearchResults(query=query, hits=hits, total=total,
+                             documents=self._saying(where, {**parameters, "lang": lang}))
 
-    def _sources(self, hit: int) -> tuple[DocumentRef, ...]:
+    def _sources(self, hit: int, lang: str) -> tuple[DocumentRef, ...]:
         rows = self.connection.execute(
-            "SELECT s.document, COALESCE(r.label, ''), s.evidence, s.page, s.start_line, s.end_line FROM sources s "
-            "LEFT JOIN resources r ON r.iri = s.document WHERE s.hit = ? "
-            "ORDER BY s.document, s.page, s.start_line, s.evidence", (hit,)).fetchall()
+            f"SELECT s.document, {_DOCUMENT_LABEL}, s.evidence, s.page, s.start_line, s.end_line FROM sources s "
+            "LEFT JOIN resources r ON r.iri = s.document WHERE s.hit = :hit "
+            "ORDER BY s.document, s.page, s.start_line, s.evidence", {"hit": hit, "lang": lang}).fetchall()
         return tuple(DocumentRef(*row) for row in rows)
 
     def _saying(self, where: str, parameters: dict[str, str]) -> tuple[DocumentCount, ...]:
@@ -182,7 +188,7 @@ class SearchIndex:
         if "document" in parameters:  # a passage from two documents counts only for the one asked for
             where += " AND s.document = :document"
         rows = self.connection.execute(
-            f"""SELECT s.document, COALESCE(r.label, ''),
+            f"""SELECT s.document, {_DOCUMENT_LABEL},
                        count(DISTINCT CASE WHEN h.field IN ({facts}) THEN h.id END) AS facts,
                        count(DISTINCT CASE WHEN h.field = '{SOURCE_TEXT_FIELD}' THEN h.id END) AS text
                 FROM texts JOIN hits h ON h.id = texts.rowid JOIN sources s ON s.hit = h.id
@@ -209,7 +215,7 @@ def build_index(corpus: Corpus, passages: Iterable[Text] = ()) -> SearchIndex:
         connection.executemany("INSERT OR IGNORE INTO types VALUES (?, ?)",
                                [(r, c) for r, classes in corpus.types.items() for c in classes])
         resources = {t.resource for t in every} | {s.document for t in every for s in t.sources}
-        connection.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?)", [
+        connection.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)", [
             (iri, corpus.label(iri), corpus.label(iri, "en"), *_class_of(corpus, iri)) for iri in sorted(resources)])
         connection.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("stemmer", STEMMER), ("texts", str(len(corpus.texts))), ("passages", str(len(every) - len(corpus.texts))),
@@ -242,11 +248,12 @@ def _source_row(source: Source) -> tuple[str, str | None, int | None, int | None
     return source.document, source.evidence, source.page, source.start_line, source.end_line
 
 
-def _class_of(corpus: Corpus, iri: str) -> tuple[str | None, str | None]:
+def _class_of(corpus: Corpus, iri: str) -> tuple[str | None, str | None, str | None]:
+    """The resource's most specific class, with its Danish and English labels."""
     classes = corpus.classes.get(iri, ())
     if not classes:
-        return None, None
-    return classes[0], corpus.label(classes[0]) or None
+        return None, None, None
+    return classes[0], corpus.label(classes[0]) or None, corpus.label(classes[0], "en") or None
 
 
 def _filters(query: SearchQuery, document: str | None, cls: str | None,

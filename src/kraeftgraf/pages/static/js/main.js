@@ -2,24 +2,16 @@
 // a chart. Plain JavaScript modules served by the package itself: no build step for our code, no CDN, works offline.
 import { $ } from "./dom.js";
 import { loadDocuments } from "./documents.js";
+import { renderStartHere } from "./front.js";
+import { initLanguage } from "./i18n.js";
+import "./page-texts.js";
 import { initEditor } from "./editor.js";
 import { loadQueries, renderGallery } from "./gallery.js";
 import { initResults } from "./results.js";
 import { openQuery } from "./saved.js";
 import { initSearch, runSearch } from "./search.js";
 import { state } from "./state.js";
-import { showTab } from "./tabs.js";
-
-function setLanguage(lang) {
-  state.lang = lang;
-  localStorage.setItem("kraeftgraf.lang", lang);
-  for (const button of document.querySelectorAll(".lang-switch button")) {
-    button.classList.toggle("active", button.dataset.lang === lang);
-  }
-  renderGallery();
-  if (state.current && state.current.name) openQuery(state.current.name, { autorun: false });
-  if (!$("tab-search").hidden && $("search-text").value.trim()) runSearch($("search-text").value.trim());
-}
+import { initSkipLink, showTab } from "./tabs.js";
 
 function route() {
   if (location.hash.startsWith("#sparql")) showTab("sparql");
@@ -29,10 +21,13 @@ function route() {
 }
 
 async function main() {
-  for (const button of document.querySelectorAll(".lang-switch button")) {
-    button.classList.toggle("active", button.dataset.lang === state.lang);
-    button.addEventListener("click", () => setLanguage(button.dataset.lang));
-  }
+  initLanguage();
+  initSkipLink();
+  renderStartHere();
+  // The saved question's form shows texts in the chosen language: draw it again (without running) on a switch.
+  document.addEventListener("languagechange", () => {
+    if (state.current && state.current.name) openQuery(state.current.name, { autorun: false });
+  });
   $("filter").addEventListener("input", renderGallery);
   initResults();
   initSearch();

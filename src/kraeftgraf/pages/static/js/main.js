@@ -1,34 +1,85 @@
 // The researcher page: full-text search, saved questions with a form each, a SPARQL editor, results as a table and
 // a chart. Plain JavaScript modules served by the package itself: no build step for our code, no CDN, works offline.
+// This module routes: the address says what the page shows (url-state.js), and Back/Forward show it again.
 import { $ } from "./dom.js";
 import { loadDocuments } from "./documents.js";
-import { initEditor } from "./editor.js";
+import { initEditor, runSparql, setQuery } from "./editor.js";
 import { download } from "./downloads.js";
 import { loadQueries, renderGallery } from "./gallery.js";
-import { openQuery } from "./saved.js";
+import { initRecent, renderRecent } from "./recent.js";
+import { forgetRun, historyForNextRun, initRunning, showKept } from "./run.js";
+import { openQuery, shownValues } from "./saved.js";
 import { initSearch, runSearch } from "./search.js";
 import { JSON_RESULTS, state } from "./state.js";
 import { showTab } from "./tabs.js";
+import { keepLanguageInUrl, languageFromLocation, record, requestFromLocation, urlFor } from "./url-state.js";
 
 function setLanguage(lang) {
   state.lang = lang;
   localStorage.setItem("kraeftgraf.lang", lang);
+  keepLanguageInUrl();
   for (const button of document.querySelectorAll(".lang-switch button")) {
     button.classList.toggle("active", button.dataset.lang === lang);
   }
   renderGallery();
-  if (state.current && state.current.name) openQuery(state.current.name, { autorun: false });
+  renderRecent();
+  const values = shownValues();
+  if (values && !$("tab-queries").hidden) {
+    openQuery($("query-form").dataset.query, { autorun: false, values, history: "none" });
+  }
   if (!$("tab-search").hidden && $("search-text").value.trim()) runSearch($("search-text").value.trim());
 }
 
-function route() {
-  if (location.hash.startsWith("#sparql")) showTab("sparql");
-  else if (location.hash.startsWith("#search=")) runSearch(decodeURIComponent(location.hash.slice("#search=".length)));
-  else if (location.hash.startsWith("#search")) showTab("search");
-  else showTab("queries");
+// Show what a request asks for and run it; `mode` says how the step enters the history.
+function show(request, mode) {
+  if (request.name) {
+    openQuery(request.name, { values: request.values, history: mode });
+  } else if (request.query !== undefined) {
+    setQuery(request.query);
+    showTab("sparql");
+    historyForNextRun(mode);
+    runSparql();
+  } else if (request.search) {
+    record(request, "replace");
+    runSearch(request.search);
+  } else {
+    showTab(request.tab);
+    record(request, mode);
+  }
+}
+
+// Back or Forward: the tab, the form's values or the editor's text, and the answer (kept, or asked for again).
+function restore(entry) {
+  if (!entry && location.hash.length > 1) return; // a link to #sparql etc.: the hashchange that follows shows it
+  const request = entry && entry.request ? entry.request : requestFromLocation();
+  if (request.search) {
+    runSearch(request.search);
+    return;
+  }
+  if (request.name) openQuery(request.name, { values: request.values, autorun: false, history: "none" });
+  else if (request.query !== undefined) setQuery(request.query);
+  if (!request.name) showTab(request.tab);
+  if (!entry || !entry.run) {
+    forgetRun();
+    return;
+  }
+  if (showKept(entry.run)) return;
+  show(request, "replace"); // the answer is not kept (the page was reloaded since): ask for it again
+}
+
+// A link within the page (a recent run): show it without loading the page again.
+function open(url) {
+  const target = new URL(url, location.href);
+  history.pushState(null, "", `${target.pathname}${target.search}`);
+  show(requestFromLocation(), "replace");
 }
 
 async function main() {
+  const lang = languageFromLocation();
+  if (lang) {
+    state.lang = lang;
+    localStorage.setItem("kraeftgraf.lang", lang);
+  }
   for (const button of document.querySelectorAll(".lang-switch button")) {
     button.classList.toggle("active", button.dataset.lang === state.lang);
     button.addEventListener("click", () => setLanguage(button.dataset.lang));
@@ -37,8 +88,13 @@ async function main() {
   $("download-csv").addEventListener("click", () => download("text/csv", "csv"));
   $("download-json").addEventListener("click", () => download(JSON_RESULTS, "json"));
   initSearch();
-  window.addEventListener("hashchange", route);
-  route();
+  initRunning();
+  initRecent(open);
+  const request = requestFromLocation();
+  history.replaceState(null, "", urlFor(request)); // an old #q=... or #sparql address, in the new form
+  showTab(request.tab);
+  window.addEventListener("hashchange", () => show(requestFromLocation(), "replace"));
+  window.addEventListener("popstate", (event) => restore(event.state));
   try {
     const response = await fetch("api/prefixes");
     state.prefixes = response.ok ? await response.json() : {};
@@ -47,6 +103,7 @@ async function main() {
   }
   initEditor();
   await Promise.all([loadQueries(), loadDocuments()]);
+  show(request, "replace");
 }
 
 main();

@@ -72,3 +72,11 @@ def open_query(page: "Page", server: RunningServer, name: str) -> None:
     page.goto(f"{server.url}/")
     page.locator(f'.card[data-query="{name}"] button').click()
     page.wait_for_selector("#query-form")
+
+
+def choose_resource(page: "Page", param: str, typed: str, label: str) -> None:
+    """Fill a saved query's resource field as a person does: type part of a label, click the option with `label`."""
+    field = page.locator(f"#param-{param}")
+    field.fill("")
+    field.press_sequentially(typed)
+    page.locator(f"#param-{param}-options [role=option]", has_text=label).first.click()

@@ -12,7 +12,7 @@ import pytest
 
 from kraeftgraf.resources import resource_dir
 
-from .browser_support import open_query
+from .browser_support import choose_resource, open_query
 from .endpoint_support import RunningServer, running_server
 
 if TYPE_CHECKING:
@@ -104,10 +104,7 @@ def test_back_after_two_runs_restores_the_first_form_and_result(page: "Page", em
     first_rows = table_rows(page)
     # ../shared/seeds/000_959267de805e99f3.txt: Anbefaling 5 is about late effects (senfølger)
     assert any("Anbefaling 5" in row for row in first_rows)
-    field = page.locator("#param-theme")
-    field.fill("")
-    field.press_sequentially("pallia")
-    page.locator("#param-theme-options [role=option]", has_text="Palliation").first.click()
+    choose_resource(page, "theme", "pallia", "Palliation")
     page.locator("#query-form button[type=submit]").click()
     page.wait_for_url("**theme=id%3Atheme-palliation*")
     wait_until_done(page)

@@ -65,7 +65,8 @@ def test_a_text_parameter_takes_any_text(page: "Page", embedded_server: RunningS
     assert all("pårørende" in row.lower() for row in rows)
 
 
-def test_a_resource_field_finds_a_theme_by_part_of_its_danish_label(page: "Page", embedded_server: RunningServer) -> None:
+def test_a_resource_field_finds_a_theme_by_part_of_its_danish_label(
+        page: "Page", embedded_server: RunningServer) -> None:
     open_query(page, embedded_server, "plan-items-by-theme")
     wait_until_done(page)
     field = page.locator("#param-theme")

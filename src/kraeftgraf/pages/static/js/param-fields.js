@@ -78,7 +78,9 @@ function resourceField(param, id, label, accepts, value) {
     input.setCustomValidity("");
     close();
   }
-  function close() {
+  function close() { // and forget a lookup on its way, so that its answer does not open the list again
+    clearTimeout(timer);
+    if (lookup) lookup.abort();
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");

@@ -229,3 +229,17 @@ def test_copy_link_copies_the_address_of_the_shown_run(page: "Page", embedded_se
     copied = page.evaluate("navigator.clipboard.readText()")
     assert parse_qs(urlsplit(copied).query) == {"q": ["plan-items-by-theme"], "theme": ["id:theme-palliation"],
                                                 "lang": ["en"]}
+
+
+def test_switching_the_language_keeps_the_form_and_the_address(page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/?q=plan-items-by-theme&theme=id:theme-palliation&lang=da")
+    wait_until_done(page)
+    choose_resource(page, "theme", "senf", "Senfølger")  # chosen, not yet run
+    page.locator('.lang-switch button[data-lang="en"]').click()
+    # ontology/themes.ttl line 86: id:theme-late-effects rdfs:label "Senfølger"@da , "Late effects"@en
+    page.wait_for_function("() => document.querySelector('#param-theme').value === 'Late effects'")
+    assert page.locator("#query-form input[name=theme]").input_value() == f"{ID}theme-late-effects"
+    assert parse_qs(urlsplit(page.url).query)["lang"] == ["en"]
+    page.reload()
+    wait_until_done(page)
+    assert page.locator('.lang-switch button[data-lang="en"]').get_attribute("class") == "active"

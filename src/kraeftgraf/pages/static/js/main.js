@@ -22,12 +22,16 @@ function setLanguage(lang) {
     button.classList.toggle("active", button.dataset.lang === lang);
   }
   renderGallery();
+  if (!$("tab-search").hidden && $("search-text").value.trim()) runSearch($("search-text").value.trim());
+  document.dispatchEvent(new CustomEvent("languagechange", { detail: { lang } }));
+}
+
+// The parts this module keeps drawn in the chosen language: the saved question's form (with the values it holds)
+// and the recent list.
+function redrawForLanguage() {
   renderRecent();
   const values = shownValues();
-  if (values && !$("tab-queries").hidden) {
-    openQuery($("query-form").dataset.query, { autorun: false, values, history: "none" });
-  }
-  if (!$("tab-search").hidden && $("search-text").value.trim()) runSearch($("search-text").value.trim());
+  if (values && !$("tab-queries").hidden) openQuery($("query-form").dataset.query, { autorun: false, values, history: "none" });
 }
 
 // Show what a request asks for and run it; `mode` says how the step enters the history.
@@ -90,6 +94,7 @@ async function main() {
   initSearch();
   initRunning();
   initRecent(open);
+  document.addEventListener("languagechange", redrawForLanguage);
   const request = requestFromLocation();
   history.replaceState(null, "", urlFor(request)); // an old #q=... or #sparql address, in the new form
   showTab(request.tab);

@@ -23,7 +23,9 @@ export function parameterField(param, value) {
     element("span", { class: "param-description" }, text(param.description)));
   const accepts = element("small", { class: "accepts" }, t("param.accepts", { what: param.accepts }));
   if (param.type === "iri") return resourceField(param, id, label, accepts, value);
-  const input = element("input", { id, name: param.name, required: param.required, value: value ?? "" });
+  // An empty optional field runs with the default (the server fills it in): the placeholder shows which.
+  const input = element("input", { id, name: param.name, required: param.required, value: value ?? "",
+    placeholder: param.default ?? "" });
   if (param.type === "year" || param.type === "integer") {
     input.type = "number";
     input.step = "1";
@@ -35,7 +37,6 @@ export function parameterField(param, value) {
   } else {
     input.type = "text"; // any text: the API accepts every text, the suggestions are only examples
     input.setAttribute("autocomplete", "off");
-    input.placeholder = param.default || "";
   }
   return element("div", { class: "field" }, label, input, accepts);
 }
@@ -62,7 +63,7 @@ function resourceField(param, id, label, accepts, value) {
   const input = element("input", {
     id, type: "text", role: "combobox", autocomplete: "off", spellcheck: "false", required: param.required,
     "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": listId,
-    "data-param": param.name,
+    "data-param": param.name, placeholder: param.default ? labelOf(param, param.default) : null,
   });
   const list = element("ul", { id: listId, role: "listbox", class: "options", hidden: true });
   let options = [];

@@ -243,3 +243,18 @@ def test_switching_the_language_keeps_the_form_and_the_address(page: "Page", emb
     page.reload()
     wait_until_done(page)
     assert page.locator('.lang-switch button[data-lang="en"]').get_attribute("class") == "active"
+
+
+def test_a_reload_keeps_what_was_typed_but_not_run(page: "Page", embedded_server: RunningServer) -> None:
+    open_query(page, embedded_server, "plan-items-by-theme")
+    wait_until_done(page)
+    choose_resource(page, "theme", "pallia", "Palliation")
+    page.reload()
+    page.wait_for_selector(".result-table tbody tr")
+    assert page.locator("#param-theme").input_value() == "Palliation"
+    page.goto(f"{embedded_server.url}/?tab=sparql")
+    page.evaluate("import('./static/js/editor.js').then((editor) => editor.setQuery('ASK { ?s ?p ?o }'))")
+    page.reload()
+    page.wait_for_selector(".card", state="attached")  # the gallery comes after the editor is set up
+    assert page.locator("#tab-sparql").is_visible()
+    assert editor_text(page) == "ASK { ?s ?p ?o }"

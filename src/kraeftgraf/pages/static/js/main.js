@@ -3,7 +3,7 @@
 // This module routes: the address says what the page shows (url-state.js), and Back/Forward show it again.
 import { $ } from "./dom.js";
 import { loadDocuments } from "./documents.js";
-import { initEditor, runSparql, setQuery } from "./editor.js";
+import { getQuery, initEditor, runSparql, setQuery } from "./editor.js";
 import { download } from "./downloads.js";
 import { loadQueries, renderGallery } from "./gallery.js";
 import { initRecent, renderRecent } from "./recent.js";
@@ -13,6 +13,8 @@ import { initSearch, runSearch } from "./search.js";
 import { JSON_RESULTS, state } from "./state.js";
 import { showTab } from "./tabs.js";
 import { keepLanguageInUrl, languageFromLocation, record, requestFromLocation, urlFor } from "./url-state.js";
+
+const EDITOR_DRAFT = "kraeftgraf.editor";
 
 function setLanguage(lang) {
   state.lang = lang;
@@ -55,7 +57,7 @@ function show(request, mode) {
 // Back or Forward: the tab, the form's values or the editor's text, and the answer (kept, or asked for again).
 function restore(entry) {
   if (!entry && location.hash.length > 1) return; // a link to #sparql etc.: the hashchange that follows shows it
-  const request = entry && entry.request ? entry.request : requestFromLocation();
+  const request = entry && (entry.draft || entry.request) ? entry.draft || entry.request : requestFromLocation();
   if (request.search) {
     runSearch(request.search);
     return;
@@ -107,6 +109,10 @@ async function main() {
     state.prefixes = {};
   }
   initEditor();
+  // The editor's text outlives a reload of this tab (sessionStorage) unless the address brings a query of its own.
+  const draft = sessionStorage.getItem(EDITOR_DRAFT);
+  if (draft !== null && request.query === undefined) setQuery(draft);
+  window.addEventListener("pagehide", () => sessionStorage.setItem(EDITOR_DRAFT, getQuery()));
   await Promise.all([loadQueries(), loadDocuments()]);
   show(request, "replace");
 }

@@ -78,6 +78,7 @@ function resourceField(param, id, label, accepts, value) {
     shown.title = iri;
     input.setCustomValidity("");
     close();
+    chosen.dispatchEvent(new Event("change", { bubbles: true })); // hidden inputs announce no change themselves
   }
   function close() { // and forget a lookup on its way, so that its answer does not open the list again
     clearTimeout(timer);

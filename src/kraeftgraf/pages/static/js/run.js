@@ -64,7 +64,7 @@ export async function run() {
   const request = currentRequest();
   record(request, mode, { run: id });
   if (mode !== "none") remember({ url: absoluteUrlFor(request), title: current.title });
-  setRunning(true, t("run.running", { title: current.title }));
+  setRunning(true, t("run.running", { title: current.detail ? `${current.title} (${current.detail})` : current.title }));
   const results = $("results");
   results.hidden = false;
   results.classList.add("busy");

@@ -6,7 +6,7 @@ import { checkResourceFields, parameterField, valueForAddress } from "./param-fi
 import { historyForNextRun, isRunning, run } from "./run.js";
 import { state, text } from "./state.js";
 import { showTab } from "./tabs.js";
-import { record } from "./url-state.js";
+import { keepDraft, record } from "./url-state.js";
 
 defineStrings({
   da: { "saved.run": "Kør", "saved.sparql": "Vis SPARQL", "saved.openInEditor": "Åbn i editoren",
@@ -31,10 +31,12 @@ export function openQuery(name, { autorun = true, values = null, history = "push
   const fields = query.params.map((param) => parameterField(param,
     given && given.has(param.name) ? given.get(param.name) : param.default));
   const unknown = given ? [...given.keys()].filter((key) => !query.params.some((p) => p.name === key)) : [];
-  const form = element("form", { id: "query-form", class: "query-form", "data-query": query.name, novalidate: true, onsubmit: (event) => {
-    event.preventDefault();
-    if (checkResourceFields(event.target)) runSaved(query, event.target, "push");
-  } },
+  const form = element("form", { id: "query-form", class: "query-form", "data-query": query.name, novalidate: true,
+    onsubmit: (event) => {
+      event.preventDefault();
+      if (checkResourceFields(event.target)) runSaved(query, event.target, "push");
+    },
+    onchange: () => keepDraft({ tab: "queries", name: query.name, values: formValues(query, form) }) },
   element("h2", {}, text(query.summary)),
   element("p", { class: "description" }, text(query.description)),
   element("p", { class: "meta" }, element("code", {}, `${query.name}.rq`), " · ",
@@ -90,6 +92,8 @@ function runSaved(query, form, history) {
     name: query.name, title: text(query.summary), filename: query.name,
     url: `${query.path}${qs ? "?" + qs : ""}`, init: { method: "GET" },
     request: { tab: "queries", name: query.name, values },
+    // for the status line: the values as the form shows them (a resource by its label)
+    detail: values.map(([name]) => `${name}: ${$(`param-${name}`).value}`).join(", "),
   };
   historyForNextRun(history);
   run();

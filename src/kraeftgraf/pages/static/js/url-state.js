@@ -68,6 +68,11 @@ export function absoluteUrlFor(request) {
 export function record(request, mode, extra = {}) {
   if (mode === "none") return;
   const entry = { request, ...extra };
+  const left = history.state;
+  if (mode === "push" && left && left.draft && left.request) {
+    // The step left behind shows again what it ran, not what was typed since: that has become the new step.
+    history.replaceState({ request: left.request, run: left.run }, "", urlFor(left.request));
+  }
   if (mode === "push") history.pushState(entry, "", urlFor(request));
   else history.replaceState(entry, "", urlFor(request));
 }
@@ -77,4 +82,10 @@ export function keepLanguageInUrl() {
   const params = new URLSearchParams(location.search);
   params.set("lang", state.lang);
   history.replaceState(history.state, "", `${location.pathname}?${params}${location.hash}`);
+}
+
+// What the user has typed but not run yet goes into the address (replacing it), so that a reload keeps it;
+// the entry keeps its run, so Back/Forward still show that run's answer.
+export function keepDraft(request) {
+  history.replaceState({ ...(history.state || {}), draft: request }, "", urlFor(request));
 }

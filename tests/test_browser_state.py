@@ -258,3 +258,21 @@ def test_a_reload_keeps_what_was_typed_but_not_run(page: "Page", embedded_server
     page.wait_for_selector(".card", state="attached")  # the gallery comes after the editor is set up
     assert page.locator("#tab-sparql").is_visible()
     assert editor_text(page) == "ASK { ?s ?p ?o }"
+
+
+def test_a_link_with_a_wrong_name_or_value_says_which(page: "Page", embedded_server: RunningServer) -> None:
+    page.goto(f"{embedded_server.url}/?q=plan-items-by-thme")
+    page.wait_for_selector("#query-form-pane .error")
+    assert "plan-items-by-thme" in page.locator("#query-form-pane .error").inner_text()
+    page.goto(f"{embedded_server.url}/?q=initiatives-in-year&year=tyve")  # no number: said, not run with the default
+    page.wait_for_selector("#query-form .error")
+    assert "year" in page.locator("#query-form .error").inner_text()
+    assert "tyve" in page.locator("#query-form .error").inner_text()
+    assert page.locator(".result-table").count() == 0
+    page.goto(f"{embedded_server.url}/?q=initiatives-in-year&year=1850")  # a number, but no year: the server says so
+    page.locator("#error").wait_for()
+    assert "year" in page.locator("#error").inner_text()
+    page.goto(f"{embedded_server.url}/?q=initiatives-in-year&yaer=2020")
+    page.wait_for_selector("#query-form .error")
+    assert "yaer" in page.locator("#query-form .error").inner_text()
+    assert page.locator(".result-table").count() == 0  # not run with a value it would have dropped

@@ -141,6 +141,7 @@ function resourceField(param, id, label, accepts, value) {
     shown.textContent = chosen.value ? shorten(chosen.value) : "";
     input.setCustomValidity("");
     clearTimeout(timer);
+    if (!list.hidden) list.hidden = true; // the options shown were for other text: the lookup brings the new ones
     timer = setTimeout(() => (typed ? search(typed) : suggest()), LOOKUP_DELAY);
   });
   input.addEventListener("keydown", (event) => {

@@ -11,10 +11,12 @@ import { keepDraft, record } from "./url-state.js";
 defineStrings({
   da: { "saved.run": "Kør", "saved.sparql": "Vis SPARQL", "saved.openInEditor": "Åbn i editoren",
     "saved.unknown": "Der er ingen gemt forespørgsel ved navn {name}.",
-    "saved.unknownParams": "Ukendt parameter {names}; spørgsmålets parametre er: {known}." },
+    "saved.unknownParams": "Ukendt parameter {names}; spørgsmålets parametre er: {known}.",
+    "saved.refused": "{name}: »{value}« kan ikke bruges; parameteren tager {accepts}." },
   en: { "saved.run": "Run", "saved.sparql": "Show the SPARQL", "saved.openInEditor": "Open in editor",
     "saved.unknown": "There is no saved query called {name}.",
-    "saved.unknownParams": "Unknown parameter {names}; this question's parameters are: {known}." },
+    "saved.unknownParams": "Unknown parameter {names}; this question's parameters are: {known}.",
+    "saved.refused": "{name}: “{value}” cannot be used; the parameter takes {accepts}." },
 });
 
 // Open a saved question's form, filled with `values` ([name, value] pairs, as in the address) or the defaults, and
@@ -48,8 +50,15 @@ export function openQuery(name, { autorun = true, values = null, history = "push
     element("button", { type: "submit", class: "primary", disabled: isRunning() }, t("saved.run"))),
   sparqlText(query));
   $("query-form-pane").replaceChildren(form);
+  // A value from the address that its field cannot hold (text in a number field) is said, not silently dropped.
+  const refused = query.params.filter((param) => given && String(given.get(param.name) ?? "").trim() !== ""
+    && form.elements[param.name].value === "");
+  for (const param of refused) {
+    form.querySelector(".actions").before(element("p", { class: "error", role: "alert" }, t("saved.refused", {
+      name: param.name, value: given.get(param.name), accepts: param.accepts })));
+  }
   const complete = query.params.every((param) => !param.required || form.elements[param.name].value !== "");
-  if (autorun && complete && !unknown.length) runSaved(query, form, history);
+  if (autorun && complete && !unknown.length && !refused.length) runSaved(query, form, history);
   else record({ tab: "queries", name: query.name, values: formValues(query, form) }, history);
 }
 

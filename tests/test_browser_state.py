@@ -5,6 +5,7 @@ limit, so that the slow query the cancel tests start neither holds a worker for 
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -66,7 +67,7 @@ def test_a_text_parameter_takes_any_text(page: "Page", embedded_server: RunningS
 
 
 def test_a_resource_field_finds_a_theme_by_part_of_its_danish_label(
-        page: "Page", embedded_server: RunningServer) -> None:
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     open_query(page, embedded_server, "plan-items-by-theme")
     wait_until_done(page)
     field = page.locator("#param-theme")
@@ -80,6 +81,7 @@ def test_a_resource_field_finds_a_theme_by_part_of_its_danish_label(
     # ontology/themes.ttl line 16: id:theme-early-detection ... rdfs:label "Tidlig opsporing"@da
     option = page.locator("#param-theme-options [role=option]", has_text="Tidlig opsporing")
     option.wait_for()
+    page.screenshot(path=str(tmp_path / "resource-field.png"))
     option.click()
     assert page.locator("#query-form input[type=hidden][name=theme]").input_value() == f"{ID}theme-early-detection"
     assert field.input_value() == "Tidlig opsporing"
@@ -107,7 +109,8 @@ def test_back_after_two_runs_restores_the_first_form_and_result(page: "Page", em
     assert any("Anbefaling 5" in row for row in first_rows)
     choose_resource(page, "theme", "pallia", "Palliation")
     page.locator("#query-form button[type=submit]").click()
-    page.wait_for_url("**theme=id%3Atheme-palliation*")
+    page.wait_for_function("() => history.state && history.state.run && !history.state.draft "
+                           "&& location.search.includes('theme=id%3Atheme-palliation')")  # the run's own step
     wait_until_done(page)
     second_rows = table_rows(page)
     assert second_rows != first_rows
@@ -122,7 +125,7 @@ def test_back_after_two_runs_restores_the_first_form_and_result(page: "Page", em
 
 
 def test_a_fresh_tab_on_a_saved_query_link_runs_it_with_those_values(
-        page: "Page", embedded_server: RunningServer) -> None:
+        page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     page.goto(f"{embedded_server.url}/?q=plan-items-by-theme&theme=id:theme-palliation")
     page.wait_for_selector(".result-table tbody tr")
     wait_until_done(page)
@@ -132,6 +135,9 @@ def test_a_fresh_tab_on_a_saved_query_link_runs_it_with_those_values(
     # "Anbefaling 8: Systematisk vurdering af palliative behov på hospitalerne"
     # (data/ttl/reference-plan-hovedstaden-kraeftplan-del-2.ttl line 157), on basic palliation, narrower than palliation
     assert any("Anbefaling 8: Systematisk vurdering af palliative behov" in row for row in table_rows(page))
+    page.screenshot(path=str(tmp_path / "saved-query-link-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(tmp_path / "saved-query-link-phone.png"), full_page=True)
 
 
 def test_a_fresh_tab_on_a_query_link_opens_the_editor_and_runs_it(page: "Page", embedded_server: RunningServer) -> None:
@@ -177,12 +183,13 @@ def test_a_saved_query_shows_its_sparql_and_opens_it_in_the_editor(
     assert editor_text(page) == text
 
 
-def test_cancel_stops_a_slow_query(page: "Page", embedded_server: RunningServer) -> None:
+def test_cancel_stops_a_slow_query(page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     page.goto(f"{embedded_server.url}/?query={quote(SLOW)}")
     cancel = page.locator("#run-cancel")
     cancel.wait_for()
     assert page.locator("#run-sparql").is_disabled()  # Run is not offered again while a run is in progress
     assert "SPARQL" in page.locator("#run-status").inner_text()  # the status line says what runs
+    page.screenshot(path=str(tmp_path / "running.png"))
     with page.expect_event("requestfailed", lambda request: "/sparql" in request.url):
         cancel.click()
     wait_until_done(page)
@@ -204,7 +211,7 @@ def test_a_slow_run_overtaken_by_a_fast_one_leaves_the_fast_result(
     assert page.locator("#result-title").inner_text() == page.locator("#query-form h2").inner_text()
 
 
-def test_recent_runs_are_kept_and_reopen(page: "Page", embedded_server: RunningServer) -> None:
+def test_recent_runs_are_kept_and_reopen(page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     page.goto(f"{embedded_server.url}/?q=plan-items-by-theme&theme=id:theme-palliation")
     wait_until_done(page)
     page.wait_for_selector(".result-table tbody tr")
@@ -213,6 +220,7 @@ def test_recent_runs_are_kept_and_reopen(page: "Page", embedded_server: RunningS
     page.locator("#recent summary").click()
     links = page.locator("#recent-list a")
     assert links.count() == 2
+    page.screenshot(path=str(tmp_path / "recent.png"))
     assert parse_qs(urlsplit(links.nth(0).get_attribute("href") or "").query)["query"] == [THEMES]
     links.nth(1).click()
     page.wait_for_url("**theme=id%3Atheme-palliation*")
@@ -223,6 +231,7 @@ def test_recent_runs_are_kept_and_reopen(page: "Page", embedded_server: RunningS
 def test_copy_link_copies_the_address_of_the_shown_run(page: "Page", embedded_server: RunningServer) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=embedded_server.url)
     page.goto(f"{embedded_server.url}/?q=plan-items-by-theme&theme=id:theme-palliation&lang=en")
+    page.wait_for_selector(".result-table tbody tr")
     wait_until_done(page)
     page.locator("#copy-link").click()
     page.wait_for_function("() => document.querySelector('#copy-status').textContent !== ''")
@@ -253,6 +262,7 @@ def test_a_reload_keeps_what_was_typed_but_not_run(page: "Page", embedded_server
     page.wait_for_selector(".result-table tbody tr")
     assert page.locator("#param-theme").input_value() == "Palliation"
     page.goto(f"{embedded_server.url}/?tab=sparql")
+    page.wait_for_selector(".card", state="attached")  # the editor is set up before the gallery comes
     page.evaluate("import('./static/js/editor.js').then((editor) => editor.setQuery('ASK { ?s ?p ?o }'))")
     page.reload()
     page.wait_for_selector(".card", state="attached")  # the gallery comes after the editor is set up

@@ -22,6 +22,7 @@ defineStrings({
 });
 
 const SESSION = Math.random().toString(36).slice(2, 8); // run ids stay unique across reloads (history outlives them)
+const KEPT_ANSWERS = 30;
 const answers = new Map(); // run id -> what it showed, so Back/Forward show it again without asking the server
 let counter = 0;
 let newest = null; // the id of the newest run: only its answer is ever shown
@@ -89,6 +90,7 @@ export async function run() {
   controller = null;
   answer = { ...answer, current, title: current.title };
   answers.set(id, answer);
+  if (answers.size > KEPT_ANSWERS) answers.delete(answers.keys().next().value); // Back further asks again
   showAnswer(answer);
   results.scrollIntoView({ behavior: "smooth", block: "nearest" });
 }

@@ -84,3 +84,11 @@ def set_editor(page: "Page", text: str) -> None:
 def editor_text(page: "Page") -> str:
     """The text the SPARQL editor shows, line by line."""
     return page.locator("#editor .cm-content").inner_text()
+
+
+def choose_resource(page: "Page", param: str, typed: str, label: str) -> None:
+    """Fill a saved query's resource field as a person does: type part of a label, click the option with `label`."""
+    field = page.locator(f"#param-{param}")
+    field.fill("")
+    field.press_sequentially(typed)
+    page.locator(f"#param-{param}-options [role=option]", has_text=label).first.click()

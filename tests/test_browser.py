@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from kraeftgraf.queries.saved import load_queries
 
-from .browser_support import editor_text, open_query, set_editor
+from .browser_support import choose_resource, editor_text, open_query, set_editor
 from .endpoint_support import RunningServer
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def test_the_front_page_lists_the_five_source_documents_by_their_citation_labels
 def test_a_saved_query_runs_and_the_table_fills_with_links_that_open_entity_pages(
         page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     open_query(page, embedded_server, "plan-items-by-theme")
-    page.select_option("#param-theme", value="https://w3id.org/kraeftgraf/id/theme-late-effects")
+    choose_resource(page, "theme", "senf", "Senfølger")
     page.locator("#query-form button[type=submit]").click()
     page.wait_for_selector(".result-table tbody tr")
     link = page.locator(".result-table a", has_text="Anbefaling 5").first

@@ -5,7 +5,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html import escape
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -38,7 +38,7 @@ from .headers import BASIC_HEADERS, SecurityHeaders
 from .jobs import EntityJob, SourceJob, SparqlJob
 from .lookup_routes import add_lookup_routes
 from .problems import HttpProblem, problem_for
-from .protocol import GRAPH_OFFERS, media_type, negotiate, read_query_request, service_description
+from .protocol import GRAPH_OFFERS, TABLE_OFFERS, media_type, negotiate, read_query_request, service_description
 from .saved_routes import add_saved_query_routes
 from .search_routes import add_search_routes
 from .service import EndpointService, start_built
@@ -49,7 +49,8 @@ from .workers import Answer, Job
 _FORMAT_PARAMETER = {"html": "text/html", "turtle": "text/turtle", "jsonld": "application/ld+json",
                      "nt": "application/n-triples", "rdfxml": "application/rdf+xml"}
 _PAGE_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
-_PAGE_OFFERS = tuple((media, "html") for media in _PAGE_MEDIA_TYPES) + GRAPH_OFFERS
+_HTML_OFFERS = tuple((media, "html") for media in _PAGE_MEDIA_TYPES)
+_PAGE_OFFERS = _HTML_OFFERS + GRAPH_OFFERS
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # used with fullmatch: "$" would let a trailing newline in
 _IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
 _DESCRIPTION = """A knowledge graph of Danish cancer-plan documents. Every fact points to the sentence it came from.
@@ -140,6 +141,9 @@ def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:
             raise RequestTooLargeError(
                 f"The query is {len(protocol.query)} characters long; this endpoint accepts at most "
                 f"{settings.max_query_length} (--max-query-length).")
+        if request.method == "GET" and _wants_page(accept):  # a person opened a link: show it in the editor
+            return RedirectResponse(f"{request.scope.get('root_path', '')}/?{urlencode({'query': protocol.query})}",
+                                    status_code=303)
         job = SparqlJob(query=protocol.query, dataset=protocol.dataset, accept=accept,
                         base=f"{service.settings.base_url}/sparql")  # relative IRIs in the query resolve here
         return await _run_job(request, job)
@@ -154,6 +158,15 @@ def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:
     @app.get("/api/prefixes", tags=["SPARQL"], summary="The prefixes every query may use without declaring them")
     async def prefixes() -> dict[str, str]:
         return dict(PREFIXES)
+
+
+def _wants_page(accept: str | None) -> bool:
+    """True when the Accept header names HTML and rates it above every result format (as browsers' headers do).
+
+    The result formats come first among the offers, so a tie goes to them; HTML counts only where it is named, so
+    */* (curl, scripts) and every SPARQL client's header get results as before.
+    """
+    return negotiate(accept, (*TABLE_OFFERS, *GRAPH_OFFERS, *_HTML_OFFERS), only_by_name=_PAGE_MEDIA_TYPES) == "html"
 
 
 def _service_description(request: Request, service: EndpointService, accept: str | None) -> Response:

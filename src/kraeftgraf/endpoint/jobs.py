@@ -12,7 +12,16 @@ from ..pages.entity import describe_entity, entity_graph, label_index, render_en
 from ..pages.source import describe_source, render_source
 from ..queries.catalogue import describe_columns
 from ..queries.formats import serialize
-from ..queries.saved import Choice, Parameter, SavedQuery, parameter_choices, parse_value, run_saved_query
+from ..queries.saved import (
+    Choice,
+    Parameter,
+    SavedQuery,
+    parameter_choices,
+    parse_value,
+    run_saved_query,
+    suggestions,
+    year_range,
+)
 from .protocol import GRAPH_OFFERS, media_type, negotiate, result_format
 from .safety import explain_engine_syntax_error, inspect_query, without_byte_order_mark
 from .workers import Answer, WorkerContext
@@ -81,10 +90,7 @@ class CatalogueJob:
     queries: tuple[SavedQuery, ...]
 
     def run(self, context: WorkerContext) -> Answer:
-        entries = [
-            saved_query_entry(query, {param.name: parameter_choices(param, context.engine) for param in query.params})
-            for query in self.queries
-        ]
+        entries = [_catalogue_entry(query, context) for query in self.queries]
         return Answer("application/json", json.dumps(entries, ensure_ascii=False).encode("utf-8"))
 
 
@@ -124,11 +130,24 @@ class SourceJob:
         return Answer("text/html; charset=utf-8", render_source(view, root=self.root).encode("utf-8"))
 
 
+def _catalogue_entry(query: SavedQuery, context: WorkerContext) -> dict[str, Any]:
+    entry = saved_query_entry(query, {param.name: parameter_choices(param, context.engine) for param in query.params})
+    for param, described in zip(query.params, entry["params"], strict=True):
+        described["suggestions"] = [{"value": str(value), "label": {"da": label.da, "en": label.en}}
+                                    for value, label in suggestions(param, context.engine)]
+        if param.type == "year":  # the number field's min and max: the years the data holds (see year_range)
+            found = year_range(query, context.engine)
+            described["range"] = {"min": found[0], "max": found[1]} if found else None
+    return entry
+
+
 def saved_query_entry(query: SavedQuery, choices: Mapping[str, Sequence[Choice]]) -> dict[str, Any]:
-    """A saved query's metadata as JSON for the web page: texts in both languages, parameters with choices."""
+    """A saved query's metadata as JSON for the web page: texts in both languages, its SPARQL text, parameters with
+    choices."""
     return {
         "name": query.name,
         "path": f"api/queries/{query.name}",
+        "sparql": query.sparql,
         "summary": {"da": query.summary.da, "en": query.summary.en},
         "description": {"da": query.description.da, "en": query.description.en},
         "tags": list(query.tags),

@@ -1,4 +1,5 @@
-"""The saved-query API: /api/queries lists them, /api/queries/{name} runs one; each is its own OpenAPI operation."""
+"""The saved-query API: /api/queries lists them, /api/queries/{name} runs one (or gives its SPARQL text, by Accept or
+as /queries/{name}.rq); each is its own OpenAPI operation."""
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -8,12 +9,15 @@ from fastapi import FastAPI, Request, Response
 from ..errors import ParameterError, UnknownQueryError
 from ..queries.saved import Parameter, SavedQuery
 from .jobs import CatalogueJob, SavedQueryJob
-from .protocol import TABLE_OFFERS
+from .protocol import GRAPH_OFFERS, QUERY_MEDIA_TYPE, TABLE_OFFERS, negotiate
 
 if TYPE_CHECKING:
     from .service import EndpointService
 
 API_TAG = "saved queries"
+QUERY_TEXT_TYPE = f"{QUERY_MEDIA_TYPE}; charset=utf-8"
+# The query's text is offered beside its results, but only to a client that names its media type: */* gets results.
+_TEXT_OFFERS: tuple[tuple[str, str], ...] = (*TABLE_OFFERS, *GRAPH_OFFERS, (QUERY_MEDIA_TYPE, "sparql"))
 _SCHEMAS: Mapping[str, dict[str, Any]] = {
     "iri": {"type": "string", "format": "iri"},
     "string": {"type": "string"},
@@ -39,8 +43,9 @@ def add_saved_query_routes(app: FastAPI, service: "EndpointService",
             f"/api/queries/{query.name}", _runner(query, run), methods=["GET"], tags=[API_TAG],
             summary=query.summary.en, description=_description(query), operation_id=f"query_{query.name}",
             response_class=Response,
-            responses={200: {"description": "The result, in the format the Accept header asks for.",
-                             "content": {media: {} for media in dict.fromkeys(m for m, _ in TABLE_OFFERS)}},
+            responses={200: {"description": "The result, in the format the Accept header asks for; the query's "
+                                            f"SPARQL text for Accept: {QUERY_MEDIA_TYPE}.",
+                             "content": {media: {} for media in dict.fromkeys(m for m, _ in _TEXT_OFFERS)}},
                        400: {"description": "A parameter value the parameter does not accept."},
                        406: {"description": "None of the formats the Accept header names fits the result."}},
             openapi_extra={"parameters": [_openapi_parameter(p) for p in query.params]},
@@ -50,12 +55,28 @@ def add_saved_query_routes(app: FastAPI, service: "EndpointService",
     async def unknown_query(name: str) -> Response:
         raise UnknownQueryError(name, list(service.queries))
 
+    @app.get("/queries/{name}.rq", tags=[API_TAG], summary="A saved query's SPARQL text, as the .rq file holds it",
+             response_class=Response, responses={200: {"content": {QUERY_MEDIA_TYPE: {}}},
+                                                 404: {"description": "No saved query of that name."}})
+    async def query_text(name: str) -> Response:
+        if name not in service.queries:
+            raise UnknownQueryError(name, list(service.queries))
+        return sparql_text(service.queries[name])
+
+
+def sparql_text(query: SavedQuery) -> Response:
+    """The saved query's file as it is (its #+ header, prefixes and SPARQL), which runs as-is in any SPARQL engine."""
+    return Response(query.sparql.encode("utf-8"), media_type=QUERY_TEXT_TYPE, headers={"Vary": "Accept"})
+
 
 def _runner(query: SavedQuery, run: Callable[[Request, Any], Awaitable[Response]]
             ) -> Callable[[Request], Awaitable[Response]]:
     async def run_query(request: Request) -> Response:
+        accept = request.headers.get("accept")
+        if negotiate(accept, _TEXT_OFFERS, only_by_name=(QUERY_MEDIA_TYPE,)) == "sparql":
+            return sparql_text(query)
         values = _values(query, request.query_params.multi_items())
-        return await run(request, SavedQueryJob(query=query, values=values, accept=request.headers.get("accept")))
+        return await run(request, SavedQueryJob(query=query, values=values, accept=accept))
 
     return run_query
 

@@ -19,7 +19,8 @@ from .header import YEARS, Bilingual, ColumnLabel, Parameter, expand_iri, read_h
 
 __all__ = [
     "Bilingual", "Choice", "Parameter", "ParamValue", "SavedQuery", "bind_parameters", "get_query",
-    "load_queries", "parameter_choices", "parse_query_file", "parse_value", "run_saved_query",
+    "load_queries", "parameter_choices", "parse_query_file", "parse_value", "run_saved_query", "suggestions",
+    "year_range",
 ]
 
 # What a caller may pass for a parameter: text as typed on a command line or in a form, or a ready value.
@@ -31,6 +32,8 @@ _CHOICES_SHOWN = 8
 _INTEGERS = range(-(2**63), 2**63)  # what an integer parameter accepts: xsd:integer as Oxigraph stores it, 64 bits
 _MAX_DIGITS = 19  # no number in that range has more
 _SHOWN_CHARACTERS = 40  # a longer value is cut short in a message
+# The ontology's year properties (kg:year, kg:startYear, kg:completionYear, ...) as a query names them.
+_YEAR_PROPERTY = re.compile(r"\bkg:((?:[a-z][A-Za-z]*)?(?:Year|year))\b")
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,45 @@ def parameter_choices(param: Parameter, engine: QueryEngine) -> list[Choice]:
     if param.type != "iri" or param.of_class is None:
         return []
     return _instances(engine, param.of_class)
+
+
+def suggestions(param: Parameter, engine: QueryEngine) -> list[tuple[Node, Bilingual]]:
+    """The `enumerate` values of an IRI parameter, each with its label in Danish and English (for forms)."""
+    if param.type != "iri":
+        return []
+    found: list[tuple[Node, Bilingual]] = []
+    for value in (expand_iri(v) for v in param.enumerate):
+        labels = {row["lang"].value if isinstance(row["lang"], Literal) else "": str(row["label"])
+                  for row in engine.query(
+                      "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                      "SELECT ?label (LANG(?label) AS ?lang) WHERE { ?value rdfs:label ?label "
+                      "FILTER(LANG(?label) IN ('da', 'en')) } ORDER BY DESC(?label)",
+                      bindings={"value": value}).rows}
+        fallback = labels.get("da") or labels.get("en") or shorten(value)
+        found.append((value, Bilingual(da=labels.get("da", fallback), en=labels.get("en", fallback))))
+    return found
+
+
+def year_range(query: SavedQuery, engine: QueryEngine) -> tuple[int, int] | None:
+    """The first and last year the data holds in the year properties the query names (every year property of the
+    ontology when it names none), within the years a year parameter accepts; None when the data holds none."""
+    named = sorted(set(_YEAR_PROPERTY.findall(query.sparql)))
+    if named:
+        properties = " ".join(f"kg:{name}" for name in named)
+        pattern = f"VALUES ?property {{ {properties} }} ?thing ?property ?year ."
+    else:
+        pattern = ("?property rdfs:range xsd:integer . FILTER(REGEX(STR(?property), '[yY]ear$')) "
+                   "?thing ?property ?year .")
+    result = engine.query(
+        "PREFIX kg: <https://w3id.org/kraeftgraf/vocab#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+        f"SELECT (MIN(?year) AS ?first) (MAX(?year) AS ?last) WHERE {{ {pattern} "
+        f"FILTER(isNumeric(?year) && ?year >= {YEARS.start} && ?year < {YEARS.stop}) }}")
+    row = result.rows[0] if result.rows else {}
+    first, last = row.get("first"), row.get("last")
+    if not isinstance(first, Literal) or not isinstance(last, Literal):
+        return None
+    return int(first.toPython()), int(last.toPython())
 
 
 def _integer(raw: ParamValue) -> int | None:

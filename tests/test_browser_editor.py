@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .browser_support import editor_text, open_query, set_editor
+from .browser_support import choose_resource, editor_text, open_query, set_editor
 from .endpoint_support import RunningServer
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ def test_the_curl_and_python_snippets_answer_the_rows_the_page_shows(
 
 def test_a_saved_query_gets_its_call_of_kraeftgrafs_python_api(page: "Page", embedded_server: RunningServer) -> None:
     open_query(page, embedded_server, "plan-items-by-theme")
-    page.select_option("#param-theme", value="https://w3id.org/kraeftgraf/id/theme-late-effects")
+    choose_resource(page, "theme", "senf", "Senfølger")  # ontology/themes.ttl: id:theme-late-effects, "Senfølger"@da
     page.locator("#query-form button[type=submit]").click()
     shown = len(table_cells(page))
     page.locator('nav a[data-tab="sparql"]').click()

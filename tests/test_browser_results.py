@@ -21,6 +21,7 @@ from kraeftgraf import resources
 from kraeftgraf.namespaces import ID, KG
 from kraeftgraf.queries.saved import load_queries
 
+from .browser_support import choose_resource
 from .endpoint_support import RunningServer
 
 if TYPE_CHECKING:
@@ -66,9 +67,7 @@ def set_parameter(page: "Page", name: str, value: str, *, label: str | None = No
     if field.evaluate("element => element.tagName") == "SELECT":
         field.select_option(value=value)
     elif label is not None and page.locator(f"#query-form input[type=hidden][name={name}]").count():
-        field.fill("")
-        field.press_sequentially(label)
-        page.locator(f"#param-{name}-options [role=option]", has_text=label).first.click()
+        choose_resource(page, name, label, label)
     else:
         field.fill(value)
 

@@ -1,7 +1,6 @@
 """GET /api/lookup: resources by the start of the words of their labels, for search-as-you-type fields."""
 
 import json
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,10 +11,10 @@ from ..errors import ProtocolError, SearchFilterError
 from ..namespaces import PREFIXES
 from ..search.labels import DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT, LabelTable
 from ..search.query import expand_name
+from .api_parameters import shown, single_parameters, whole_number
 from .workers import Answer, WorkerContext
 
 _PARAMETERS = ("text", "class", "lang", "limit")
-_SHOWN = 60  # characters of a bad value repeated in an error message
 
 
 @dataclass(frozen=True)
@@ -47,37 +46,20 @@ def add_lookup_routes(app: FastAPI, run: Callable[[Request, Any], Awaitable[Resp
 
 def lookup_job(items: Sequence[tuple[str, str]]) -> LookupJob:
     """The lookup a request's parameters ask for; ProtocolError, in words, for parameters that do not fit."""
-    given: dict[str, str] = {}
-    for name, value in items:
-        if name not in _PARAMETERS:
-            raise ProtocolError(f"{name}= is no parameter of /api/lookup; use {', '.join(_PARAMETERS)}.")
-        if name in given:
-            raise ProtocolError(f"{name}= is given more than once; give it once.")
-        given[name] = value
+    given = single_parameters(items, _PARAMETERS, "/api/lookup")
     text = given.get("text", "")
     if len(text) > MAX_TEXT:
         raise ProtocolError(f"text= is {len(text)} characters long; give at most {MAX_TEXT} (the start of a label).")
     lang = given.get("lang") or "da"
     if lang not in ("da", "en"):
-        raise ProtocolError(f"lang={_shown(lang)}: use da or en (the language of the labels shown).")
+        raise ProtocolError(f"lang={shown(lang)}: use da or en (the language of the labels shown).")
     cls = given.get("class") or None
     try:
         class_iri = expand_name("class", cls, PREFIXES) if cls else None
     except SearchFilterError as exc:
         raise ProtocolError(str(exc)) from exc
-    return LookupJob(text=text, cls=class_iri, lang=lang, limit=_limit(given.get("limit")))
-
-
-def _limit(value: str | None) -> int:
-    if value is None or value == "":
-        return DEFAULT_LIMIT
-    if not re.fullmatch(r"[0-9]{1,6}", value) or not 1 <= int(value) <= MAX_LIMIT:
-        raise ProtocolError(f"limit={_shown(value)}: give a whole number of resources from 1 to {MAX_LIMIT}.")
-    return int(value)
-
-
-def _shown(value: str) -> str:
-    return repr(value if len(value) <= _SHOWN else value[:_SHOWN] + "…")
+    limit = whole_number("limit", given.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT, counting="resources")
+    return LookupJob(text=text, cls=class_iri, lang=lang, limit=limit)
 
 
 _DESCRIPTION = """The resources of the dataset one of whose labels (rdfs:label, skos:prefLabel, skos:altLabel, or a

@@ -1,6 +1,5 @@
 """GET /api/search: full-text search over what the documents say, answered by the query workers from their index."""
 
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +11,7 @@ from ..namespaces import PREFIXES
 from ..search.formats import results_bytes
 from ..search.index import DEFAULT_LIMIT, MAX_LIMIT, SCOPES, SearchIndex
 from ..search.query import MAX_LENGTH, expand_name, parse_search
+from .api_parameters import shown, single_parameters, whole_number
 from .protocol import negotiate
 from .workers import Answer, WorkerContext
 
@@ -20,7 +20,6 @@ _MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 # ?format= for links, which cannot set an Accept header (as /ontology and /resource take it)
 _FORMAT_PARAMETER = {name: media for media, name in SEARCH_OFFERS}
 _PARAMETERS = ("text", "document", "class", "in", "limit", "lang", "format")
-_SHOWN = 60  # characters of a bad value repeated in an error message
 
 
 @dataclass(frozen=True)
@@ -64,13 +63,7 @@ def add_search_routes(app: FastAPI, run: Callable[[Request, Any], Awaitable[Resp
 
 def search_job(items: Sequence[tuple[str, str]], accept: str | None, *, root: str = "") -> SearchJob:
     """The search a request's parameters ask for; ProtocolError, in words, for parameters that do not fit."""
-    given: dict[str, str] = {}
-    for name, value in items:
-        if name not in _PARAMETERS:
-            raise ProtocolError(f"{name}= is no parameter of /api/search; use {', '.join(_PARAMETERS)}.")
-        if name in given:
-            raise ProtocolError(f"{name}= is given more than once; give it once.")
-        given[name] = value
+    given = single_parameters(items, _PARAMETERS, "/api/search")
     text = given.get("text", "")
     if not text.strip():
         raise ProtocolError("text= is missing or empty: give the words to search for, e.g. /api/search?text=pårørende "
@@ -78,13 +71,13 @@ def search_job(items: Sequence[tuple[str, str]], accept: str | None, *, root: st
     try:  # read here, so that a text with nothing to search for is refused before a worker is asked
         parse_search(text)
     except SearchTextError as exc:
-        raise ProtocolError(f"text={_shown(text)}: {exc}") from exc
+        raise ProtocolError(f"text={shown(text)}: {exc}") from exc
     lang = given.get("lang", "da")
     if lang not in ("da", "en"):
-        raise ProtocolError(f"lang={_shown(lang)}: use da or en (the language of the labels shown).")
+        raise ProtocolError(f"lang={shown(lang)}: use da or en (the language of the labels shown).")
     scope = given.get("in") or "all"
     if scope not in SCOPES:
-        raise ProtocolError(f"in={_shown(scope)}: use {', '.join(SCOPES)} (everything, only the curated facts, or "
+        raise ProtocolError(f"in={shown(scope)}: use {', '.join(SCOPES)} (everything, only the curated facts, or "
                             "only the source texts).")
     document = given.get("document") or None
     cls = given.get("class") or None
@@ -93,17 +86,9 @@ def search_job(items: Sequence[tuple[str, str]], accept: str | None, *, root: st
         class_iri = expand_name("class", cls, PREFIXES) if cls else None
     except SearchFilterError as exc:
         raise ProtocolError(str(exc)) from exc
-    return SearchJob(text=text, document=document_iri, cls=class_iri, limit=_limit(given.get("limit")), lang=lang,
+    limit = whole_number("limit", given.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT, counting="hits")
+    return SearchJob(text=text, document=document_iri, cls=class_iri, limit=limit, lang=lang,
                      accept=_accept(given.get("format"), accept), scope=scope, root=root)
-
-
-def _limit(value: str | None) -> int:
-    if value is None or value == "":
-        return DEFAULT_LIMIT
-    # ASCII digits only: str.isdigit() also takes "²", which int() refuses
-    if not re.fullmatch(r"[0-9]{1,6}", value) or not 1 <= int(value) <= MAX_LIMIT:
-        raise ProtocolError(f"limit={_shown(value)}: give a whole number of hits from 1 to {MAX_LIMIT}.")
-    return int(value)
 
 
 def _accept(format_name: str | None, accept: str | None) -> str | None:
@@ -111,12 +96,8 @@ def _accept(format_name: str | None, accept: str | None) -> str | None:
     if format_name is None:
         return accept
     if format_name not in _FORMAT_PARAMETER:
-        raise ProtocolError(f"format={_shown(format_name)}: use {' or '.join(_FORMAT_PARAMETER)}.")
+        raise ProtocolError(f"format={shown(format_name)}: use {' or '.join(_FORMAT_PARAMETER)}.")
     return _FORMAT_PARAMETER[format_name]
-
-
-def _shown(value: str) -> str:
-    return repr(value if len(value) <= _SHOWN else value[:_SHOWN] + "…")
 
 
 _DESCRIPTION = f"""Every label, description, text, quote, status text, milestone, purpose, definition and evidence

@@ -16,7 +16,7 @@ import pytest
 from .endpoint_support import RunningServer
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 CHROMIUM = os.environ.get("KRAEFTGRAF_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -92,3 +92,12 @@ def choose_resource(page: "Page", param: str, typed: str, label: str) -> None:
     field.fill("")
     field.press_sequentially(typed)
     page.locator(f"#param-{param}-options [role=option]", has_text=label).first.click()
+
+
+def expect_count(locator: "Locator", count: int) -> None:
+    """Wait until the locator matches exactly `count` elements. Playwright's expect polls with its own injected
+    script; a string predicate for page.wait_for_function would be evaluated with eval, which the pages' policy
+    (script-src 'self', no 'unsafe-eval') refuses as soon as the first check is false."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_count(count)

@@ -91,7 +91,7 @@ def test_the_editor_starts_with_the_prefixes_and_shows_the_error_of_a_wrong_quer
         page: "Page", embedded_server: RunningServer, tmp_path: Path) -> None:
     page.goto(f"{embedded_server.url}/#sparql")
     page.wait_for_selector("#editor .cm-content")
-    page.wait_for_function("document.querySelector('#editor').shadowRoot.textContent.includes('PREFIX kg:')")
+    page.locator("#editor .cm-content", has_text="PREFIX kg:").wait_for()
     assert "PREFIX kg: <https://w3id.org/kraeftgraf/vocab#>" in editor_text(page)
     set_editor(page, "SELECT ?x WHERE { ?x }")
     page.keyboard.press("Control+Enter")

@@ -104,7 +104,7 @@ def test_legend_labels_are_the_columns_in_words(page: "Page", embedded_server: R
     danish = [d["label"] for d in chart_of(page, embedded_server)["datasets"]]
     assert len(danish) == 3 and not set(danish) & set(variables)
     page.locator('.lang-switch button[data-lang="en"]').click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.locator("html[lang=en]").wait_for(state="attached")
     english = [d["label"] for d in chart_of(page, embedded_server)["datasets"]]
     assert english == ["Plan items", "Initiatives", "Programmes"]
 
@@ -130,6 +130,6 @@ def test_the_columns_picked_survive_a_language_switch(page: "Page", embedded_ser
     page.select_option("#chart-x", "areaLabel")
     assert chart_of(page, embedded_server)["horizontal"]
     page.locator('.lang-switch button[data-lang="en"]').click()
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.locator("html[lang=en]").wait_for(state="attached")
     chart = chart_of(page, embedded_server)
     assert chart["horizontal"] and chart["axisTitles"]["x"] == "per cent"

@@ -41,7 +41,7 @@ def table_cells(page: "Page") -> list[list[str]]:
 def test_the_editor_starts_with_the_projects_prefixes_and_an_example(page: "Page",
                                                                      embedded_server: RunningServer) -> None:
     open_editor(page, embedded_server)
-    page.wait_for_function("document.querySelector('#editor').shadowRoot.textContent.includes('PREFIX kg:')")
+    page.locator("#editor .cm-content", has_text="PREFIX kg:").wait_for()
     shown = editor_text(page)
     assert "PREFIX kg: <https://w3id.org/kraeftgraf/vocab#>" in shown and "kg:Recommendation" in shown
     assert page.locator("#editor .cm-content").get_attribute("aria-label") in ("SPARQL-forespørgsel", "SPARQL query")
@@ -136,7 +136,7 @@ def test_format_lays_a_one_line_query_out_on_several_lines_that_answer_the_same(
     open_editor(page, embedded_server)
     set_editor(page, TRACKS_QUERY)
     page.locator("#format-sparql").click()
-    page.wait_for_function("document.querySelector('#editor').shadowRoot.querySelectorAll('.cm-line').length > 3")
+    page.locator("#editor .cm-line").nth(3).wait_for()
     formatted = editor_text(page)
     assert formatted.startswith("SELECT ?label WHERE {")
     assert "PREFIX" not in formatted  # kg: and rdfs: stay predeclared, as the author left them
@@ -146,12 +146,12 @@ def test_format_lays_a_one_line_query_out_on_several_lines_that_answer_the_same(
 
 def test_format_keeps_the_prefixes_the_author_declared(page: "Page", embedded_server: RunningServer) -> None:
     open_editor(page, embedded_server)
-    page.wait_for_function("document.querySelector('#editor').shadowRoot.textContent.includes('PREFIX kg:')")
+    page.locator("#editor .cm-content", has_text="PREFIX kg:").wait_for()
     before = editor_text(page)
     declared = [line for line in before.split("\n") if line.startswith("PREFIX")]
     assert len(declared) >= 2  # the example declares the project's prefixes, most of them unused
     page.locator("#format-sparql").click()
-    page.wait_for_function("document.getElementById('editor-status').textContent.length > 0")
+    page.locator("#editor-status:not(:empty)").wait_for(state="attached")
     after = editor_text(page)
     assert after != before  # formatted, not refused
     assert [line for line in after.split("\n") if line.startswith("PREFIX")] == declared
@@ -176,7 +176,7 @@ def test_format_refuses_to_drop_comments_and_says_so(page: "Page", embedded_serv
     page.locator("#format-sparql").click()
     status = page.locator("#editor-status")
     status.wait_for()
-    page.wait_for_function("document.getElementById('editor-status').textContent.length > 0")
+    page.locator("#editor-status:not(:empty)").wait_for(state="attached")
     assert re.search("comment|kommentar", status.inner_text())
     assert editor_text(page) == commented
 

@@ -185,7 +185,7 @@ def test_small_targets_are_at_least_24_pixels(page: "Page", embedded_server: Run
 def test_focus_moves_to_the_result_heading_after_a_run(page: "Page", embedded_server: RunningServer) -> None:
     open_query(page, embedded_server, "theme-overview")
     page.wait_for_selector(".result-table tbody tr")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'result-title'")
+    page.locator("#result-title:focus").wait_for()
 
 
 def test_the_front_page_fits_a_desktop_and_a_phone_without_scrolling_sideways(

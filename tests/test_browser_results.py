@@ -21,7 +21,7 @@ from kraeftgraf import resources
 from kraeftgraf.namespaces import ID, KG
 from kraeftgraf.queries.saved import load_queries
 
-from .browser_support import choose_resource
+from .browser_support import choose_resource, expect_count
 from .endpoint_support import RunningServer
 
 if TYPE_CHECKING:
@@ -81,7 +81,8 @@ def run_in_editor(page: "Page", server: RunningServer, query: str) -> None:
     """Run a query through the editor's own API (getQuery/setQuery/runSparql), whatever widget shows it."""
     page.goto(f"{server.url}/#sparql")
     editor = "new URL('static/js/editor.js', document.baseURI).href"
-    page.wait_for_function(f"async () => (await import({editor})).getQuery().includes('PREFIX kg:')")
+    # The editor is ready (its text may be the tab's last draft, kept across loads: any text will do)
+    page.locator("#editor .cm-content").wait_for()
     page.evaluate(f"async (query) => {{ const editor = await import({editor}); editor.setQuery(query);"
                   " editor.runSparql(); }", query)
 
@@ -261,14 +262,14 @@ def test_the_filter_box_narrows_the_rows_to_those_that_mention_the_words(
     open_and_wait(page, "amounts")
     before = page.locator(".result-table tbody tr").count()
     page.fill("#table-filter", "kræftkirurgi")
-    page.wait_for_function(f"document.querySelectorAll('.result-table tbody tr').length < {before}")
+    page.locator(".pager .range", has_text="filtreret fra").wait_for()
     texts: list[str] = page.locator(".result-table tbody tr").evaluate_all(
         "rows => rows.map(row => [row.innerText, ...[...row.querySelectorAll('[title]')].map(e => e.title)].join(' '))")
     # 003 names several amounts for experimental cancer surgery ("eksperimentel kræftkirurgi")
     assert len(texts) >= 2 and all("kræftkirurgi" in text.lower() for text in texts)
     assert f"af {len(texts)} (filtreret fra {before})" in page.locator(".pager .range").inner_text()
     page.fill("#table-filter", "")
-    page.wait_for_function(f"document.querySelectorAll('.result-table tbody tr').length === {before}")
+    expect_count(page.locator(".result-table tbody tr"), before)
 
 
 def test_a_long_result_is_paged_with_a_choice_of_page_size(page: "Page", embedded_server: RunningServer) -> None:

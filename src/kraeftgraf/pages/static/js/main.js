@@ -98,7 +98,9 @@ async function main() {
   if (draft !== null && request.query === undefined) setQuery(draft);
   window.addEventListener("pagehide", () => sessionStorage.setItem(EDITOR_DRAFT, getQuery()));
   await Promise.all([loadQueries(), loadDocuments()]);
-  show(request, "replace");
+  // Show what the address asked for at load, unless the reader has already asked for something else (a search
+  // typed while the saved questions were loading): a late start must not overwrite that.
+  if (JSON.stringify(requestFromLocation()) === JSON.stringify(request)) show(request, "replace");
 }
 
 main();

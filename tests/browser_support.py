@@ -7,6 +7,7 @@ Nothing here downloads a browser: the tests use the chromium executable installe
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,3 +102,16 @@ def expect_count(locator: "Locator", count: int) -> None:
     from playwright.sync_api import expect
 
     expect(locator).to_have_count(count)
+
+
+def wait_until(page: "Page", predicate: str, *, timeout: float = 30.0) -> None:
+    """Wait until the JavaScript function `predicate` returns true in the page, asking it every 50 ms.
+
+    Not page.wait_for_function: its polling evaluates the predicate with eval in the page (Playwright 1.45 even
+    for a function), which the pages' policy (script-src 'self', no 'unsafe-eval') refuses. page.evaluate goes
+    through the DevTools protocol, which the policy does not govern."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the page never made this true within {timeout} s: {predicate}")
+        page.wait_for_timeout(50)

@@ -89,6 +89,8 @@ def editor_text(page: "Page") -> str:
 
 def choose_resource(page: "Page", param: str, typed: str, label: str) -> None:
     """Fill a saved query's resource field as a person does: type part of a label, click the option with `label`."""
+    # Not while the form's own first run is on its way: its answer may redraw the form and close the list.
+    page.locator("body:not(.running)").wait_for(state="attached")
     field = page.locator(f"#param-{param}")
     field.fill("")
     field.press_sequentially(typed)

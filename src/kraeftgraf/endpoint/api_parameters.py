@@ -34,3 +34,10 @@ def whole_number(name: str, value: str | None, *, default: int, maximum: int, co
 def shown(value: str) -> str:
     """A value as an error message repeats it: quoted, and cut if long."""
     return repr(value if len(value) <= _SHOWN else value[:_SHOWN] + "…")
+
+
+def label_language(value: str) -> str:
+    """lang=: da or en, the language of the labels an answer shows; ProtocolError otherwise."""
+    if value not in ("da", "en"):
+        raise ProtocolError(f"lang={shown(value)}: use da or en (the language of the labels shown).")
+    return value

@@ -11,7 +11,7 @@ from ..errors import ProtocolError, SearchFilterError
 from ..namespaces import PREFIXES
 from ..search.labels import DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT, LabelTable
 from ..search.query import expand_name
-from .api_parameters import shown, single_parameters, whole_number
+from .api_parameters import label_language, single_parameters, whole_number
 from .workers import Answer, WorkerContext
 
 _PARAMETERS = ("text", "class", "lang", "limit")
@@ -50,9 +50,7 @@ def lookup_job(items: Sequence[tuple[str, str]]) -> LookupJob:
     text = given.get("text", "")
     if len(text) > MAX_TEXT:
         raise ProtocolError(f"text= is {len(text)} characters long; give at most {MAX_TEXT} (the start of a label).")
-    lang = given.get("lang") or "da"
-    if lang not in ("da", "en"):
-        raise ProtocolError(f"lang={shown(lang)}: use da or en (the language of the labels shown).")
+    lang = label_language(given.get("lang") or "da")
     cls = given.get("class") or None
     try:
         class_iri = expand_name("class", cls, PREFIXES) if cls else None

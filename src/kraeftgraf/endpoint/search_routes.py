@@ -11,7 +11,7 @@ from ..namespaces import PREFIXES
 from ..search.formats import results_bytes
 from ..search.index import DEFAULT_LIMIT, MAX_LIMIT, SCOPES, SearchIndex
 from ..search.query import MAX_LENGTH, expand_name, parse_search
-from .api_parameters import shown, single_parameters, whole_number
+from .api_parameters import label_language, shown, single_parameters, whole_number
 from .protocol import negotiate
 from .workers import Answer, WorkerContext
 
@@ -72,9 +72,7 @@ def search_job(items: Sequence[tuple[str, str]], accept: str | None, *, root: st
         parse_search(text)
     except SearchTextError as exc:
         raise ProtocolError(f"text={shown(text)}: {exc}") from exc
-    lang = given.get("lang", "da")
-    if lang not in ("da", "en"):
-        raise ProtocolError(f"lang={shown(lang)}: use da or en (the language of the labels shown).")
+    lang = label_language(given.get("lang", "da"))
     scope = given.get("in") or "all"
     if scope not in SCOPES:
         raise ProtocolError(f"in={shown(scope)}: use {', '.join(SCOPES)} (everything, only the curated facts, or "

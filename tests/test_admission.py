@@ -48,6 +48,29 @@ class Allocate:
         return Answer("text/plain", str(os.getpid()).encode())
 
 
+_KEPT_BY_THE_WORKER: list[bytes] = []
+
+
+@dataclass(frozen=True)
+class FillHeap:
+    """Fills the C heap with `megabytes` of small blocks and frees all but the last, which the worker keeps (as a
+    cache would) and which pins the heap's top: glibc keeps the memory below it unless it is trimmed. Says which
+    process ran it."""
+
+    megabytes: int
+
+    def run(self, context: WorkerContext) -> Answer:
+        blocks = [bytes(1000) + i.to_bytes(4, "big") for i in range(self.megabytes * 1000)]
+        _KEPT_BY_THE_WORKER.append(bytes(5000))  # a size no freed hole fits: it goes on top of the blocks
+        del blocks
+        return Answer("text/plain", str(os.getpid()).encode())
+
+
+def resident_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024
+
+
 @pytest.fixture
 def make_pool() -> Iterator[Callable[..., WorkerPool]]:
     pools: list[WorkerPool] = []
@@ -149,6 +172,20 @@ def test_a_worker_that_grew_large_is_replaced_after_its_query(make_pool: MakePoo
     assert large == small
     after = run(pool, Allocate(1))
     assert isinstance(after, int) and after != large
+
+
+def test_a_worker_gives_back_the_heap_a_large_query_freed(make_pool: MakePool) -> None:
+    pool = make_pool()
+    worker = run(pool, Sleep(0.0))
+    assert isinstance(worker, int)
+    before = resident_mb(worker)
+    assert run(pool, FillHeap(150)) == worker  # 150 MB of small blocks, freed before the answer is sent
+    # Without the trim the freed 150 MB stay resident (glibc keeps them below the pinned block). The worker trims
+    # after sending its answer, so the test looks for a while.
+    deadline = time.monotonic() + 5
+    while resident_mb(worker) >= before + 50 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert resident_mb(worker) < before + 50
 
 
 def test_when_the_zygote_dies_the_pool_says_so_and_asks_the_server_to_stop(make_pool: MakePool) -> None:

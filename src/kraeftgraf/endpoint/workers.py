@@ -425,7 +425,7 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
                  baseline: int | None, recycle_mb: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     limit_memory(memory_limit_mb, baseline=baseline)
-    start_peak = _peak_resident_bytes()
+    start_peak = trimmed_peak = _peak_resident_bytes()
     reader = channel.makefile("rb")
     while True:
         header = reader.read(_LENGTH.size)
@@ -443,7 +443,8 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         # A worker that once grew large keeps much of that heap: past the threshold, it retires after this answer.
-        retiring = bool(recycle_mb) and _peak_resident_bytes() - start_peak > recycle_mb * 1024 * 1024
+        peak = _peak_resident_bytes()
+        retiring = bool(recycle_mb) and peak - start_peak > recycle_mb * 1024 * 1024
         try:
             channel.sendall(_frame((retiring, reply)))
         except MemoryError:
@@ -452,7 +453,11 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
         if retiring:
             return
         del job, reply
-        _give_back_free_memory()
+        # Trimming costs as much as a light query, and the heap can only have gained free memory worth giving back
+        # when this job took the process past its highest use so far: only then.
+        if peak > trimmed_peak:
+            _give_back_free_memory()
+            trimmed_peak = peak
 
 
 def _peak_resident_bytes() -> int:

@@ -180,3 +180,59 @@ def test_the_deadlines_are_settings_above_zero() -> None:
     for name in ("header_timeout", "body_timeout"):
         with pytest.raises(SettingError, match=f"{name}='0': expected a number of seconds above 0"):
             settings_from({}, **{name: 0})
+
+
+def exchange(server: RunningServer, request: bytes) -> Outcome:
+    """Send a whole request at once and read until the server closes (or WITHIN)."""
+    with connect(server) as connection:
+        return trickle(connection, request, b"", every=0.2)
+
+
+HEAD_LIMIT = EndpointSettings().max_body + 16_384  # --max-body plus the room `serve` gives the rest of a head
+
+
+def test_a_request_line_longer_than_the_limit_gets_414_and_the_connection_closes(server: RunningServer) -> None:
+    query = b"ASK%20%7B%7D%20%23" + b"x" * HEAD_LIMIT  # the URL alone is over the limit
+    outcome = exchange(server, b"GET /sparql?query=" + query + b" HTTP/1.1\r\nHost: test\r\n\r\n")
+    assert outcome.head.startswith("http/1.1 414 request-uri too long"), outcome.answer[:200]
+    assert "connection: close" in outcome.head and "x-content-type-options: nosniff" in outcome.head
+    assert "POST" in outcome.body and outcome.closed
+    # just under the limit: served (a query in the URL may be as long as --max-body allows a body to be)
+    fits = b"ASK%20%7B%7D%20%23" + b"x" * (EndpointSettings().max_body - 100)
+    outcome = exchange(server, b"GET /sparql?query=" + fits + b" HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+                       + f"Accept: {JSON_RESULTS}\r\n\r\n".encode())
+    assert outcome.head.startswith("http/1.1 200"), outcome.answer[:300]
+    assert b'"boolean": true' in outcome.answer or b'"boolean":true' in outcome.answer
+    # a path (not a query) over 64 KiB, which the URL parser cannot take apart: 414 as well, not a 400 or a 500
+    outcome = exchange(server, b"GET /resource/" + b"x" * 70_000 + b" HTTP/1.1\r\nHost: test\r\n\r\n")
+    assert outcome.head.startswith("http/1.1 414"), outcome.answer[:200]
+
+
+def test_headers_longer_than_the_limit_get_431_and_the_server_goes_on(server: RunningServer) -> None:
+    headers = b"".join(b"X-Pad-%d: %s\r\n" % (number, b"y" * 1000) for number in range(HEAD_LIMIT // 1000 + 1))
+    outcome = exchange(server, ASK_HEAD + headers + b"\r\n")
+    assert outcome.head.startswith("http/1.1 431 request header fields too large"), outcome.answer[:200]
+    assert "connection: close" in outcome.head and outcome.closed
+    assert httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
+    assert "Traceback" not in server.log_text()
+
+
+@pytest.mark.parametrize("request_bytes", [
+    # both framings at once: the classic request-smuggling ambiguity (RFC 9112, 6.1)
+    b"POST /sparql HTTP/1.1\r\nHost: test\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nX",
+    # a header folded onto the next line (obsolete line folding), hiding Transfer-Encoding
+    b"POST /sparql HTTP/1.1\r\nHost: test\r\nX-Abc: \rxTransfer-Encoding: chunked\r\n\r\n1\r\nA\r\n0\r\n\r\n",
+    # a Content-Length that is not a number
+    b"POST /sparql HTTP/1.1\r\nHost: test\r\nContent-Length: 1_0\r\n\r\nASK {}    ",
+    # a chunk size with junk after it
+    b"POST /sparql HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n6x\r\nASK {}\r\n0\r\n\r\n",
+    b"NOT A REQUEST\r\n\r\n",
+], ids=["content-length-and-chunked", "bare-cr-in-header", "content-length-not-a-number", "bad-chunk-size",
+        "garbage"])
+def test_an_ambiguous_or_malformed_request_gets_400_and_the_connection_closes(server: RunningServer,
+                                                                             request_bytes: bytes) -> None:
+    outcome = exchange(server, request_bytes)
+    assert outcome.head.startswith("http/1.1 400"), outcome.answer[:200]
+    assert "connection: close" in outcome.head and "x-content-type-options: nosniff" in outcome.head
+    assert outcome.closed
+    assert outcome.answer.count(b"HTTP/1.1") == 1  # nothing smuggled in behind it was answered

@@ -81,7 +81,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from ..endpoint.app import create_app
     from ..endpoint.service import start_built, start_files, start_remote, start_store
-    from ..endpoint.slow_clients import head_deadline_protocol
+    from ..endpoint.slow_clients import guarded_head_protocol
     from ..engines.publish import DEFAULT_GRAPH
 
     options = {name: getattr(args, name) for name, _, _ in _SETTING_OPTIONS}
@@ -111,8 +111,7 @@ def _serve(args: argparse.Namespace) -> int:
         _say(f"serving {address}/ ({settings.workers} workers, {settings.timeout:g} s per query; see GET /sparql for "
              "every limit)")
         config = uvicorn.Config(create_app(service), log_level=args.log_level,
-                                http=head_deadline_protocol(settings.header_timeout),
-                                h11_max_incomplete_event_size=settings.max_body + _HEADER_ROOM)
+                                http=guarded_head_protocol(settings.header_timeout, settings.max_body + _HEADER_ROOM))
         server = uvicorn.Server(config)
         service.pool.on_broken = lambda: setattr(server, "should_exit", True)  # a supervisor restarts us
         server.run(sockets=[listener])

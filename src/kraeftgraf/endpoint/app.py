@@ -2,7 +2,7 @@
 
 import functools
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from html import escape
 from urllib.parse import urlencode, urlsplit
@@ -34,6 +34,7 @@ from ..queries.formats import FORMATS
 from ..version import __version__
 from .cache import matches
 from .docs import DOCS_ASSETS, add_docs_routes
+from .fast_path import DISCONNECTED, SparqlFastPath
 from .headers import BASIC_HEADERS, SecurityHeaders
 from .jobs import EntityJob, SourceJob, SparqlJob
 from .lookup_routes import add_lookup_routes
@@ -83,7 +84,9 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
                          version=__version__, description=_DESCRIPTION, lifespan=lifespan)
     app.state.service = served
     _add_error_handlers(app)
-    app.add_middleware(HeadAsGet)
+    sparql = _sparql_handler(served)
+    app.add_middleware(SparqlFastPath, path="/sparql", handler=sparql, problem_response=_problem_response)
+    app.add_middleware(HeadAsGet)  # outside the fast path: a HEAD reaches it as GET
     app.add_middleware(BodyLimit, limit=served.settings.max_body)
     app.add_middleware(BodyDeadline, seconds=served.settings.body_timeout)  # outside BodyLimit: its 413 closes too
     if served.settings.cors_origins:  # outside the limits: even a 413 carries the CORS headers
@@ -91,7 +94,7 @@ def create_app(service: EndpointService | None = None) -> FastAPI:
                            allow_methods=["GET", "HEAD", "POST"], allow_headers=["*"], max_age=600)
     app.add_middleware(SecurityHeaders)  # added last, so outermost: every response the middleware sees has them
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    _add_sparql_route(app, served)
+    _add_sparql_route(app, sparql)
     add_saved_query_routes(app, served, _run_job)
     add_search_routes(app, _run_job)
     add_lookup_routes(app, _run_job)
@@ -127,7 +130,8 @@ def _client(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:
+def _sparql_handler(service: EndpointService) -> Callable[[Request], Awaitable[Response]]:
+    """The SPARQL Protocol's query operation, for the route and for the fast path in front of the router."""
     settings = service.settings
 
     async def sparql(request: Request) -> Response:
@@ -148,6 +152,10 @@ def _add_sparql_route(app: FastAPI, service: EndpointService) -> None:
                         base=f"{service.settings.base_url}/sparql")  # relative IRIs in the query resolve here
         return await _run_job(request, job)
 
+    return sparql
+
+
+def _add_sparql_route(app: FastAPI, sparql: Callable[[Request], Awaitable[Response]]) -> None:
     for method, summary in (("GET", "SPARQL 1.1 query (query=... in the URL)"),
                             ("POST", "SPARQL 1.1 query (a form with query=..., or application/sparql-query)")):
         app.add_api_route("/sparql", sparql, methods=[method], tags=["SPARQL"], summary=summary,
@@ -296,8 +304,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def gone(request: Request, exc: Exception) -> Response:
         # Nobody reads this answer; handling the exception keeps a client's hang-up out of the log as a traceback.
-        return _problem_response(request, HttpProblem(400, "The client closed the connection before sending the "
-                                                           "whole request body."))
+        return _problem_response(request, HttpProblem(400, DISCONNECTED))
 
     async def internal(request: Request, exc: Exception) -> Response:
         return PlainTextResponse("Internal Server Error\n", status_code=500, headers=dict(BASIC_HEADERS))

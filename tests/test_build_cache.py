@@ -5,6 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pyoxigraph import NamedNode, Store
+from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kraeftgraf import resources
@@ -119,3 +121,37 @@ def test_a_changed_source_text_is_built_again_with_the_quotes_located_in_the_new
              if str(quote).startswith("Regionen sikrer tilgængelige")
              for line in again.dataset.objects(evidence, KG.startLine)}
     assert lines == {12}
+
+
+def test_serving_from_a_warm_cache_loads_the_cached_file_straight_into_oxigraph_with_the_same_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kraeftgraf.endpoint import service
+    from kraeftgraf.endpoint.settings import settings_from
+    from kraeftgraf.engines.oxigraph import OxigraphEngine
+    from kraeftgraf.graph.oxigraph_terms import to_rdflib
+
+    monkeypatch.setenv("KRAEFTGRAF_CACHE_DIR", str(tmp_path))
+    fresh = build(REFERENCE, cache=BuildCache(tmp_path))
+    reference = OxigraphEngine.from_dataset(fresh.dataset)  # what a cold start serves
+
+    def no_rdflib_reading(self: BuildCache, key: str) -> None:
+        raise AssertionError("a warm start read the cached build with rdflib")
+
+    monkeypatch.setattr(BuildCache, "load", no_rdflib_reading)
+    served = service.start_built(REFERENCE, settings=settings_from(workers=1, fast_workers=0))
+    try:
+        engine = served.pool.context.engine
+        assert isinstance(engine, OxigraphEngine)
+        assert served.summary.graphs == reference.graph_sizes()
+        assert served.summary.triples == len(reference.store) == sum(1 for _ in fresh.dataset.quads())
+        def graph_in(store: Store, name: str) -> Graph:
+            graph = Graph()
+            for quad in store.quads_for_pattern(None, None, None, NamedNode(name)):
+                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+            return graph
+
+        for name in served.summary.graphs:  # the same graphs, blank nodes aside (their labels may differ)
+            assert isomorphic(graph_in(engine.store, name), graph_in(reference.store, name)), name
+        assert "validated against the kraeftgraf shapes" in served.summary.origin
+    finally:
+        served.close()

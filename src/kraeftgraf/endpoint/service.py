@@ -116,14 +116,21 @@ def start_built(paths: Sequence[Path] | None, *, settings: EndpointSettings,
     ValidationFailedError when it does not conform to the shapes: invalid data is never served.
     """
     from ..graph.build_cache import BuildCache
-    from ..graph.pipeline import build
+    from ..graph.pipeline import build, plan_build
 
-    built = build(paths, cache=BuildCache()).require_valid()
+    cache = BuildCache()
+    plan = plan_build(paths)
     where = "the embedded data" if paths is None else ", ".join(str(p) for p in paths)
-    return start_service(built.dataset, settings=settings,
-                         origin=f"{where} ({len(built.data_files)} files) with the kraeftgraf ontology and its OWL RL "
-                                "inferences, validated against the kraeftgraf shapes", engine=engine,
-                         version=built.version)
+    origin = (f"{where} ({len(plan.data_files)} files) with the kraeftgraf ontology and its OWL RL inferences, "
+              "validated against the kraeftgraf shapes")
+    cached = cache.file_for(plan.key)
+    if engine == "oxigraph" and cached is not None:  # a valid build of these very bytes: straight into the store
+        from ..engines.oxigraph import OxigraphEngine
+
+        return _start_oxigraph(OxigraphEngine.from_files([cached]), origin=origin, version=plan.key,
+                               settings=settings)
+    built = build(paths, cache=cache).require_valid()
+    return start_service(built.dataset, settings=settings, origin=origin, engine=engine, version=built.version)
 
 
 def start_files(files: Sequence[Path], *, settings: EndpointSettings, engine: str = "oxigraph") -> EndpointService:

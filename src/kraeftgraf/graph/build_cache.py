@@ -68,9 +68,14 @@ class BuildCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or default_cache_dir()
 
-    def load(self, key: str) -> Dataset | None:
+    def file_for(self, key: str) -> Path | None:
+        """The N-Quads file of the valid build cached under `key`, if there is one."""
         path = self.folder / f"{key}.nq"
-        if not path.is_file():
+        return path if path.is_file() else None
+
+    def load(self, key: str) -> Dataset | None:
+        path = self.file_for(key)
+        if path is None:
             return None
         dataset = Dataset(default_union=True)
         dataset.parse(path, format="nquads")

@@ -39,6 +39,34 @@ class BuiltDataset:
         return self
 
 
+@dataclass
+class BuildPlan:
+    """The files a build reads, and the key a valid build of exactly their bytes is cached under."""
+
+    data_files: list[Path]
+    shapes_files: list[Path]
+    ontology_files: list[Path]
+    inputs: list[Path]  # the data files and the source folder's manifest: what the shapes validate
+    folder: SourceFolder | None  # the source texts quotes are located in (None: not located)
+    key: str
+
+
+def plan_build(data_paths: Sequence[Path] | None = None, *, shapes_paths: Sequence[Path] | None = None,
+               ontology_paths: Sequence[Path] | None = None, locate: bool = True,
+               sources: Path | None = None) -> BuildPlan:
+    """What `build` with these arguments reads, and its cache key; reads no RDF (see `build`'s arguments)."""
+    data_files = expand_paths(data_paths if data_paths is not None else resources.data_files())
+    shapes_files = list(shapes_paths if shapes_paths is not None else resources.shapes_files())
+    ontology_files = list(ontology_paths if ontology_paths is not None else resources.ontology_files())
+    folder = SourceFolder(sources if sources is not None else resources.sources_dir()) if locate else None
+    manifest = [folder.manifest] if folder is not None and folder.manifest is not None else []
+    inputs = [*data_files, *manifest]  # the manifest describes the texts: it is data like the rest
+    source_inputs = [p for p in folder.inputs() if p not in manifest] if folder is not None else []
+    key = content_version([*ontology_files, *shapes_files, *inputs, *source_inputs],
+                          note="located" if locate else "")
+    return BuildPlan(data_files, shapes_files, ontology_files, inputs, folder, key)
+
+
 def build(
     data_paths: Sequence[Path] | None = None,
     *,
@@ -58,15 +86,11 @@ def build(
     exactly the same input bytes that passed validation before is read back instead of being inferred and
     validated again; a build that fails is never cached.
     """
-    data_files = expand_paths(data_paths if data_paths is not None else resources.data_files())
-    shapes_files = list(shapes_paths if shapes_paths is not None else resources.shapes_files())
-    ontology_files = list(ontology_paths if ontology_paths is not None else resources.ontology_files())
-    folder = SourceFolder(sources if sources is not None else resources.sources_dir()) if locate else None
-    manifest = [folder.manifest] if folder is not None and folder.manifest is not None else []
-    inputs = [*data_files, *manifest]  # the manifest describes the texts: it is data like the rest
-    source_inputs = [p for p in folder.inputs() if p not in manifest] if folder is not None else []
-    key = content_version([*ontology_files, *shapes_files, *inputs, *source_inputs],
-                          note="located" if locate else "")
+    plan = plan_build(data_paths, shapes_paths=shapes_paths, ontology_paths=ontology_paths, locate=locate,
+                      sources=sources)
+    data_files, shapes_files, ontology_files, inputs = plan.data_files, plan.shapes_files, plan.ontology_files, \
+        plan.inputs
+    folder, key = plan.folder, plan.key
     cached = cache.load(key) if cache else None
     if cached is not None:
         return BuiltDataset(dataset=cached, report=ValidationReport(conforms=True), data_files=data_files,

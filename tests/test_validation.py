@@ -1,6 +1,7 @@
 """The shapes accept the curated data and refuse each kind of broken data with a message that says why."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph, Literal
@@ -9,6 +10,7 @@ from rdflib.namespace import SH
 from kraeftgraf import resources
 from kraeftgraf.graph.load import load_graph
 from kraeftgraf.graph.pipeline import BuiltDataset, build
+from kraeftgraf.graph.validation import ValidationReport
 
 from .conftest import TESTS
 
@@ -177,3 +179,26 @@ def test_oxigraph_finds_what_pyshacl_finds_for_the_sparql_constraints(path: Path
 
     assert found(reference)  # the file breaks a SPARQL constraint
     assert found(built.report.graph) == found(reference)
+
+
+@pytest.mark.parametrize("path", [None, *BROKEN], ids=["curated-data", *(p.stem for p in BROKEN)])
+def test_the_core_constraints_run_in_oxigraph_find_exactly_what_pyshacl_finds(
+        path: Path | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Most core constraints run as SPARQL in Oxigraph for speed (validation_core); pyshacl checking them all is
+    # the reference: every finding, with its file, line, resource, path, value, severity and messages.
+    from kraeftgraf.graph import pipeline
+    from kraeftgraf.graph.validation import validate
+
+    compared: list[tuple[list[str], list[str]]] = []
+
+    def both(data: Graph, **arguments: Any) -> ValidationReport:
+        by_pyshacl = validate(data, **arguments, core_in_oxigraph=False)
+        translated = validate(data, **arguments)
+        compared.append(([r.describe() for r in translated.results], [r.describe() for r in by_pyshacl.results]))
+        return translated
+
+    monkeypatch.setattr(pipeline, "validate", both)
+    build(None if path is None else [*REFERENCE, path])
+    [(translated, by_pyshacl)] = compared
+    assert translated == by_pyshacl
+    assert path is None or translated  # each broken file is found out, both ways

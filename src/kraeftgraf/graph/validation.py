@@ -11,7 +11,8 @@ from .follow_ons import refine
 from .locations import Location, Locator
 from .suggestions import Suggester
 from .terms import owner_of, shorten
-from .validation_sparql import run_sparql_checks, split_sparql_checks
+from .validation_core import CoreCheck, run_core_checks, split_core_checks
+from .validation_sparql import run_sparql_checks, split_sparql_checks, store_of
 
 
 @dataclass(frozen=True)
@@ -64,20 +65,29 @@ class ValidationReport:
 
 
 def validate(
-    data: Graph, *, shapes: Graph, asserted: Graph | None = None, locator: Locator | None = None
+    data: Graph, *, shapes: Graph, asserted: Graph | None = None, locator: Locator | None = None,
+    core_in_oxigraph: bool = True,
 ) -> ValidationReport:
     """Check `data` (already inferred, ontology included) against `shapes`.
 
     `asserted` is the data as written, without what inference added: it tells a misspelt IRI (that no file
-    describes) from a real one, and the follow-on findings of a mistake from the mistake.
+    describes) from a real one, and the follow-on findings of a mistake from the mistake. With
+    `core_in_oxigraph`, the core constraints `validation_core` can translate run as SPARQL in Oxigraph; without,
+    pyshacl checks them (the reference the translation is tested against).
     """
     import pyshacl  # imported here so that `kraeftgraf --help` stays fast
 
-    core_shapes, sparql_checks = split_sparql_checks(shapes)
+    left_to_pyshacl, sparql_checks = split_sparql_checks(shapes)
+    core_checks: list[CoreCheck] = []
+    if core_in_oxigraph:
+        left_to_pyshacl, core_checks = split_core_checks(left_to_pyshacl)
     _conforms, results_graph, _text = pyshacl.validate(
-        data, shacl_graph=core_shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
+        data, shacl_graph=left_to_pyshacl, inference="none", advanced=True, allow_warnings=True, inplace=True
     )
-    run_sparql_checks(sparql_checks, data, results_graph)
+    if sparql_checks or core_checks:
+        store = store_of(data)
+        run_sparql_checks(sparql_checks, store, results_graph)
+        run_core_checks(core_checks, store, results_graph)
     asserted = asserted if asserted is not None else data
     findings = refine(read_findings(results_graph, shapes), asserted=asserted, shapes=shapes)
     suggester = Suggester(data=data, asserted=asserted)

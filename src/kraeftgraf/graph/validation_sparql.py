@@ -56,14 +56,17 @@ def split_sparql_checks(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
     return rest, checks
 
 
-def run_sparql_checks(checks: Iterable[SparqlCheck], data: Graph, report: Graph) -> bool:
-    """Run the checks over the data, add a result to the report for each solution; True when none is a violation."""
-    checks = list(checks)
-    if not checks:
-        return True
+def store_of(data: Graph) -> ox.Store:
+    """The data graph in a new Oxigraph store, as its default graph: what the checks run over."""
     store = ox.Store()
     store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
                       for s, p, o in data)
+    return store
+
+
+def run_sparql_checks(checks: Iterable[SparqlCheck], store: ox.Store, report: Graph) -> bool:
+    """Run the checks over the data in the store (see `store_of`), add a result to the report for each solution;
+    True when none is a violation."""
     conforms = True
     report_node = report.value(None, RDF.type, SH.ValidationReport) or BNode()
     for check in checks:

@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from kraeftgraf.endpoint.safety import inspect_query
 from kraeftgraf.engines.base import with_inline_values
 from kraeftgraf.errors import KraeftgrafError
-from kraeftgraf.sparql.lexer import SparqlLexError, tokenize
+from kraeftgraf.sparql.lexer import SparqlLexError, Token, position_of, tokenize
 from kraeftgraf.sparql.reading import read_query, where_clause_start, with_prologue
 
 from .listeners import CountingListener, counting_listener
@@ -64,6 +64,25 @@ def test_line_and_column_count_characters_and_every_sparql_line_end() -> None:
     tokens = tokenize("ASK\r\n{ 'æø'\r}\n  ?x")
     assert [(t.text, t.line, t.column) for t in tokens] == [
         ("ASK", 1, 1), ("{", 2, 1), ("'æø'", 2, 3), ("}", 3, 1), ("?x", 4, 3)]
+
+
+_PIECES = ["ASK", " ", "\n", "\r", "\r\n", "\t", "{", "}", "?x", "'a'", "'''a\nb\r\nc'''", '"""x\ry"""', "# c\n",
+           "# d\r", "<http://e/#a>", "e:b", "\u2028", "'\u2028'", "(", ")", "<", "1", "."]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_every_token_knows_its_line_and_column_however_lines_end(seed: int) -> None:
+    # Line and column come from the offsets of the text's line ends, worked out once; position_of splits the text
+    # before each token instead. They must agree for any mix of LF, CR, CR LF, long strings and comments.
+    chance = random.Random(seed)
+    for _ in range(200):
+        text = "".join(chance.choice(_PIECES) for _ in range(chance.randint(1, 30)))
+        try:
+            tokens: tuple[Token, ...] | list[Token] = tokenize(text)
+        except SparqlLexError as error:
+            tokens = error.after  # the tokens read before the problem
+        for token in tokens:
+            assert (token.line, token.column) == position_of(text, token.start), (text, token)
 
 
 @pytest.mark.parametrize(("text", "problem"), [

@@ -8,6 +8,7 @@ the text could be read two ways, the token says so (`ambiguous`), and the reader
 cannot classify.
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -52,6 +53,8 @@ _ESCAPE = re.compile(rf"{_UCHAR}|{_ECHAR}")
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": "\\", '"': '"', "'": "'"}
 _LONG_QUOTES = ("'''", '"""')
 _LINE_END = re.compile(r"[\r\n]")
+_LINE_ENDS = re.compile(r"\r\n|\r|\n")
+_DEPTH_CHANGE = {"(": 1, ")": -1}
 _STRING_STARTS = ("'", '"')
 
 
@@ -104,29 +107,39 @@ class SparqlLexError(ValueError):
 def tokenize(text: str) -> list[Token]:
     """The tokens of the text, without white space and comments; SparqlLexError where no token fits."""
     tokens: list[Token] = []
-    position, line, line_start, depth = 0, 1, 0, 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
-            raise _lex_error(text, position, line, position - line_start + 1, tuple(tokens))
+    line_starts = _line_starts(text)
+    position, depth = 0, 0
+    # finditer looks for the next match from where the last ended, trying the alternatives at each place in
+    # order as `match` would: a match that does not start where the last ended leaves text no token fits.
+    for match in _TOKEN.finditer(text):
+        if match.start() != position:
+            break
         kind = match.lastgroup
-        if kind == "string" and text.startswith(_LONG_QUOTES, position) and match.group()[:3] not in _LONG_QUOTES:
-            raise SparqlLexError("a long string starts here but is never closed", line=line,
-                                 column=position - line_start + 1, after=tuple(tokens))
-        if kind not in ("space", "comment"):
-            ambiguous = kind == "iri" and _ambiguous_iri(text, match, depth=depth,
-                                                         after=tokens[-1] if tokens else None)
-            tokens.append(Token(kind, match.group(), position, line, position - line_start + 1,  # type: ignore[arg-type]
-                                ambiguous=ambiguous))
-            depth += {"(": 1, ")": -1}.get(match.group(), 0) if kind == "punct" else 0
-        if kind in ("space", "string"):
-            for line_end in _LINE_END.finditer(match.group()):
-                if not (line_end.group() == "\r" and text.startswith("\n", position + line_end.end())):
-                    line += 1
-                    line_start = position + line_end.end()
+        if kind == "space" or kind == "comment":
+            position = match.end()
+            continue
+        token_text = match.group()
+        line = bisect.bisect_right(line_starts, position)
+        column = position - line_starts[line - 1] + 1
+        if kind == "string" and text.startswith(_LONG_QUOTES, position) and token_text[:3] not in _LONG_QUOTES:
+            raise SparqlLexError("a long string starts here but is never closed", line=line, column=column,
+                                 after=tuple(tokens))
+        ambiguous = kind == "iri" and _ambiguous_iri(text, match, depth=depth, after=tokens[-1] if tokens else None)
+        tokens.append(Token(kind, token_text, position, line, column, ambiguous=ambiguous))  # type: ignore[arg-type]
+        if kind == "punct":
+            depth += _DEPTH_CHANGE.get(token_text, 0)
         position = match.end()
+    if position < len(text):
+        line = bisect.bisect_right(line_starts, position)
+        raise _lex_error(text, position, line, position - line_starts[line - 1] + 1, tuple(tokens))
     _check_escapes(text, tokens)
     return tokens
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset of each line's first character: lines end at LF, CR or CR LF, as in SPARQL (comments and
+    IRIs hold no line end, so every one in the text ends a line)."""
+    return [0, *(line_end.end() for line_end in _LINE_ENDS.finditer(text))]
 
 
 def position_of(text: str, offset: int) -> tuple[int, int]:

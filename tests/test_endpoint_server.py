@@ -299,3 +299,13 @@ def test_when_the_process_that_forks_workers_dies_serve_stops_with_an_error_inst
         assert served.process.wait(timeout=30) == 2  # it stops on its own, so that a supervisor restarts it
         assert "the process that starts query workers died" in served.log_text()
         assert not Path(f"/proc/{zygote}").exists()  # reaped: no zombie
+
+
+def test_each_request_is_logged_unless_the_access_log_is_off(server: RunningServer) -> None:
+    marker = "access-log-marker-7361"
+    assert httpx.get(f"{server.url}/sparql", params={"query": f"ASK {{}} # {marker}"}, timeout=30).status_code == 200
+    assert '"GET /sparql?query=ASK' in server.log_text() and marker in server.log_text()  # on by default
+    with running_server(["--data", str(PROTOCOL_DATA), "--no-access-log", "--workers", "1"]) as quiet:
+        answer = httpx.get(f"{quiet.url}/sparql", params={"query": f"ASK {{}} # {marker}"}, timeout=30)
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        assert marker not in quiet.log_text() and '"GET /sparql?' not in quiet.log_text()

@@ -73,6 +73,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
                            type=str if isinstance(default, tuple) or default is None else type(default),
                            help=text if default is None else f"{text} (default: {shown})")
     serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], default="info")
+    serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True,
+                       help="a line per request on standard error (default: on; off saves about a tenth of a "
+                            "millisecond per request, for a proxy in front that logs them already)")
     serve.set_defaults(command=_serve)
 
 
@@ -110,7 +113,7 @@ def _serve(args: argparse.Namespace) -> int:
         service.settings = listening_at(service.settings, address)  # after the workers' fork: read in the server
         _say(f"serving {address}/ ({settings.workers} workers, {settings.timeout:g} s per query; see GET /sparql for "
              "every limit)")
-        config = uvicorn.Config(create_app(service), log_level=args.log_level,
+        config = uvicorn.Config(create_app(service), log_level=args.log_level, access_log=args.access_log,
                                 http=guarded_head_protocol(settings.header_timeout, settings.max_body + _HEADER_ROOM))
         server = uvicorn.Server(config)
         service.pool.on_broken = lambda: setattr(server, "should_exit", True)  # a supervisor restarts us

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 from rdflib.term import Node, Variable
@@ -20,6 +20,7 @@ from kraeftgraf.engines.publish import DEFAULT_GRAPH, publish
 from kraeftgraf.engines.remote import RemoteEngine
 from kraeftgraf.errors import DataFileError, ResultTooLargeError
 from kraeftgraf.graph.load import graph_name, load_dataset
+from kraeftgraf.graph.oxigraph_terms import term_converter, to_oxigraph
 from kraeftgraf.graph.pipeline import BuiltDataset
 from kraeftgraf.queries.saved import SavedQuery, load_queries, run_saved_query
 
@@ -269,3 +270,15 @@ def test_the_triple_limit_holds_for_graphs_oxigraph_writes(reference: RdflibEngi
     assert oxigraph.serialized(text, "turtle", max_rows=triples)
     with pytest.raises(ResultTooLargeError):
         oxigraph.serialized(text, "turtle", max_rows=triples - 1)
+
+
+def test_the_remembering_term_converter_never_mixes_up_terms_that_look_alike() -> None:
+    # term_converter's docstring argues rdflib's terms are equal only when they are the same term; these are the
+    # likeliest to be mixed up (same text, another kind, datatype, language or lexical form of one value).
+    look_alike = [URIRef("urn:x:1"), Literal("urn:x:1"), BNode("urn_x_1"), Literal("1"),
+                  Literal("1", datatype=XSD.integer), Literal("01", datatype=XSD.integer),
+                  Literal("1", datatype=XSD.decimal), Literal("1", datatype=XSD.string), Literal("1", lang="da"),
+                  Literal("1", lang="en"), Literal("true", datatype=XSD.boolean), Literal("1", datatype=XSD.boolean)]
+    convert = term_converter()
+    for _ in range(2):  # the second round is answered from what the converter remembers
+        assert [convert(term) for term in look_alike] == [to_oxigraph(term) for term in look_alike]

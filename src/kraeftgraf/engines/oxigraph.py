@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from ..errors import DataFileError, QueryEvaluationError, ResultTooLargeError, SparqlSyntaxError, UnknownFunctionError
 from ..graph.load import expand_paths, graph_name, holds_named_graphs, rdf_format_of
-from ..graph.oxigraph_terms import to_oxigraph, to_rdflib
+from ..graph.oxigraph_terms import term_converter, to_rdflib
 from ..namespaces import PREFIXES
 from ..sparql.reading import read_query
 from .base import DatasetSelection, QueryForm, QueryResult, query_form, with_inline_values
@@ -71,8 +71,9 @@ class OxigraphEngine:
     def from_dataset(cls, dataset: Dataset) -> "OxigraphEngine":
         """Copy every named graph of an rdflib Dataset into a new in-memory store."""
         store = ox.Store()
+        convert = term_converter()
         store.bulk_extend(
-            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _graph_name(g))  # type: ignore[arg-type]
+            ox.Quad(convert(s), convert(p), convert(o), _graph_name(g))  # type: ignore[arg-type]
             for s, p, o, g in dataset.quads((None, None, None, None))
         )
         return cls(store)

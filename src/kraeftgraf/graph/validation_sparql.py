@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from .oxigraph_terms import to_oxigraph, to_rdflib
+from .oxigraph_terms import term_converter, to_oxigraph, to_rdflib
 from .terms import shorten
 
 _SPECIAL = {"this", "path", "value"}  # the variables that become the focus node, sh:resultPath, sh:value
@@ -59,7 +59,8 @@ def split_sparql_checks(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
 def store_of(data: Graph) -> ox.Store:
     """The data graph in a new Oxigraph store, as its default graph: what the checks run over."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+    convert = term_converter()
+    store.bulk_extend(ox.Quad(convert(s), convert(p), convert(o))  # type: ignore[arg-type]
                       for s, p, o in data)
     return store
 

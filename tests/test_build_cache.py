@@ -1,6 +1,7 @@
 """Valid builds are cached by the exact bytes of their inputs and of the program; anything else is built again."""
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -155,3 +156,19 @@ def test_serving_from_a_warm_cache_loads_the_cached_file_straight_into_oxigraph_
         assert "validated against the kraeftgraf shapes" in served.summary.origin
     finally:
         served.close()
+
+
+def test_the_cache_keeps_the_most_recently_used_entries_and_deletes_the_rest(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    dataset = build(REFERENCE).dataset
+    for number in range(build_cache.KEEP_ENTRIES + 3):
+        cache.store(f"entry-{number:02d}", dataset)
+        os.utime(tmp_path / f"entry-{number:02d}.nq", (1_000_000 + number, 1_000_000 + number))  # stored in turn
+    assert cache.file_for("entry-00") is None  # the oldest went when newer ones came
+    survivor = "entry-03"
+    assert cache.file_for(survivor) is not None  # used now: the newest of all
+    cache.store("entry-new", dataset)
+    kept = sorted(path.stem for path in tmp_path.glob("*.nq"))
+    assert len(kept) == build_cache.KEEP_ENTRIES
+    assert survivor in kept and "entry-new" in kept and "entry-04" not in kept  # the least recently used went
+    assert not list(tmp_path.glob("*.partial"))

@@ -69,9 +69,9 @@ class BuildCache:
         self.folder = folder or default_cache_dir()
 
     def file_for(self, key: str) -> Path | None:
-        """The N-Quads file of the valid build cached under `key`, if there is one."""
+        """The N-Quads file of the valid build cached under `key`, if there is one (marked as just used)."""
         path = self.folder / f"{key}.nq"
-        return path if path.is_file() else None
+        return path if mark_used(path) else None
 
     def load(self, key: str) -> Dataset | None:
         path = self.file_for(key)
@@ -87,3 +87,29 @@ class BuildCache:
         partial = self.folder / f"{key}.nq.partial"
         dataset.serialize(destination=partial, format="nquads")
         partial.replace(self.folder / f"{key}.nq")
+        prune(self.folder, ".nq")
+
+
+KEEP_ENTRIES = 12  # of each kind: every change of the program or the data makes a new one, and none is reused
+
+
+def mark_used(path: Path) -> bool:
+    """Set the entry's time to now, so that pruning keeps it; False when there is no such entry."""
+    try:
+        os.utime(path)
+    except OSError:
+        return False
+    return path.is_file()
+
+
+def prune(folder: Path, suffix: str, keep: int = KEEP_ENTRIES) -> None:
+    """Delete all but the `keep` most recently used entries ending in `suffix`: without it the cache only grows
+    (a developer's reached 400 MB in a day). An entry another process deletes meanwhile is simply gone."""
+    entries = []
+    for path in folder.glob(f"*{suffix}"):
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    for _used, path in sorted(entries, reverse=True)[keep:]:
+        path.unlink(missing_ok=True)

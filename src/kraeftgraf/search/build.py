@@ -9,7 +9,7 @@ from rdflib import Dataset
 
 from .. import resources
 from ..engines.base import QueryEngine, RdflibEngine
-from ..graph.build_cache import content_version, default_cache_dir, program_digest
+from ..graph.build_cache import content_version, default_cache_dir, mark_used, program_digest, prune
 from ..graph.source_folder import SourceFolder
 from .index import SearchIndex, build_index
 from .passages import document_texts, passage_texts
@@ -35,8 +35,11 @@ class IndexCache:
         return self.folder / f"{key}.search.sqlite"
 
     def load(self, version: str) -> bytes | None:
+        path = self.path(version)
+        if not mark_used(path):
+            return None
         try:
-            return self.path(version).read_bytes()
+            return path.read_bytes()
         except OSError:
             return None
 
@@ -47,6 +50,7 @@ class IndexCache:
         partial = path.with_suffix(".partial")
         partial.write_bytes(data)
         partial.replace(path)
+        prune(self.folder, ".search.sqlite")
 
 
 def index_bytes(engine: QueryEngine, *, version: str | None = None, cache: IndexCache | None = None) -> bytes:

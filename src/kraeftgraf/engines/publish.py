@@ -3,8 +3,14 @@
 from dataclasses import dataclass
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
-from urllib.request import (HTTPDigestAuthHandler, HTTPPasswordMgrWithDefaultRealm, Request, build_opener,
-                            parse_http_list, parse_keqv_list)
+from urllib.request import (
+    HTTPDigestAuthHandler,
+    HTTPPasswordMgrWithDefaultRealm,
+    Request,
+    build_opener,
+    parse_http_list,
+    parse_keqv_list,
+)
 
 from rdflib import Dataset, Graph
 
@@ -56,10 +62,10 @@ def publish(dataset: Dataset, endpoint: str, *, graph: str = DEFAULT_GRAPH, time
 
 
 def _authorize(request: Request, credentials: Credentials | None, timeout: float) -> None:
-    """Meet the store's digest challenge before the upload: small GETs fetch it and check the account, and the PUT
-    carries the answer. Sent with the whole body instead, a refusal comes back while the body is still on its way,
+    """Meet the store's digest challenge before the upload: HEAD requests fetch it and check the account, and the
+    PUT carries the answer. Sent with the whole body instead, a refusal comes back while the body is still on its way,
     and Virtuoso closes the connection (connection reset) before the client can read it or retry."""
-    probe = Request(request.full_url, method="GET")
+    probe = Request(request.full_url, method="HEAD")  # HEAD: never the graph itself
     try:
         with build_opener().open(probe, timeout=timeout):
             return  # the store lets anyone read here; the PUT says whether it lets us write
@@ -77,7 +83,7 @@ def _authorize(request: Request, credentials: Credentials | None, timeout: float
     passwords.add_password(None, request.full_url, credentials.user, credentials.password)
     digest = HTTPDigestAuthHandler(passwords)
     try:
-        with build_opener(digest).open(Request(request.full_url, method="GET"), timeout=timeout):
+        with build_opener(digest).open(Request(request.full_url, method="HEAD"), timeout=timeout):
             pass
     except HTTPError as exc:
         if exc.code == 401:

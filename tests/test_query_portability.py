@@ -70,3 +70,14 @@ def test_every_shipped_query_passes_the_check(capsys: pytest.CaptureFixture[str]
 def test_a_path_that_does_not_exist_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["queries", "--check", str(tmp_path / "missing.rq")]) == 2
     assert "missing.rq: no such file or folder" in capsys.readouterr().err
+
+
+def test_a_coalesce_that_relies_on_a_failing_number_cast_is_found() -> None:
+    # SPARQL 1.1, 17.5: casting "E" to xsd:integer is an error, so COALESCE gives 1000; Virtuoso casts it to 0.
+    text = ('PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\nSELECT ?n WHERE { VALUES ?n { "E" "10" } }\n'
+            "ORDER BY (COALESCE(xsd:integer(?n), 1000)) ?n\n")
+    [finding] = portability_problems(text)
+    assert finding.line == 3 and "COALESCE" in finding.problem and "REGEX" in finding.hint
+    guarded = text.replace("COALESCE(xsd:integer(?n), 1000)",
+                           'COALESCE(IF(REGEX(STR(?n), "^[0-9]+$"), xsd:integer(?n), 1000), 1000)')
+    assert portability_problems(guarded) == []

@@ -90,6 +90,8 @@ def test_virtuoso_answers_every_saved_query_like_the_embedded_engine(
     want, got = _rows(expected), _rows(actual)
     assert len(got) == len(want), "row multiplicity differs"
     assert Counter(got) == Counter(want)
+    # Every saved query orders its rows totally (test_queries_catalogue), so the order must agree too.
+    assert got == want, "same rows, another order"
 
 
 _PUBLISHED = "http://example.org/kraeftgraf-published"  # a graph of its own, apart from the bulk-loaded one

@@ -4,16 +4,19 @@ tree (rdflib's SPARQL parser), so a saved query that would not run everywhere ne
 What Virtuoso 7.2 does (found running the saved queries on it, tests/test_virtuoso.py):
 - an aggregate's alias used in another expression of the same SELECT or in its ORDER BY is refused (SP031);
 - EXISTS used as a value (BIND or projection) comes back as xsd:integer 0/1, not xsd:boolean;
-- IF(..., ?iri, ...) choosing a variable turns an IRI into a plain string.
+- IF(..., ?iri, ...) choosing a variable turns an IRI into a plain string;
+- a cast to a number that should fail does not always (xsd:integer("E") is 0), so COALESCE(xsd:integer(?x), d)
+  does not fall back to d.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pyparsing import ParseBaseException, ParseResults
+from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Variable
+from rdflib.term import URIRef, Variable
 
 from ..sparql.lexer import Token
 from ..sparql.reading import read_query
@@ -23,6 +26,7 @@ __all__ = ["Finding", "portability_problems"]
 # rdflib's CompValue.get(key) answers the key itself for a missing key: `key in node` and node[key] are used instead.
 _SELECTS = ("SelectQuery", "SubSelect")
 _EXISTS = ("Builtin_EXISTS", "Builtin_NOTEXISTS")
+_NUMBER_CASTS = {str(XSD[name]) for name in ("integer", "decimal", "double", "float", "int", "long")}
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ def portability_problems(text: str) -> list[Finding]:
     except ParseBaseException:
         return []
     tokens = read_query(text).tokens
+    prefixes = {"xsd": str(XSD)}  # the engines predeclare xsd:, as the project's other prefixes
+    prefixes.update({str(decl["prefix"]): str(decl["iri"]) for decl in tree[0]
+                     if isinstance(decl, CompValue) and decl.name == "PrefixDecl" and "prefix" in decl})
     found: list[Finding] = []
     for node in _nodes(tree):
         if node.name in _SELECTS:
@@ -51,6 +58,11 @@ def portability_problems(text: str) -> list[Finding]:
                     found += _value_problems(entry["expr"], entry["evar"], tokens)
         elif node.name == "Bind":
             found += _value_problems(node["expr"], node["var"], tokens)
+        elif node.name == "Builtin_COALESCE" and any(_is_number_cast(arg, prefixes) for arg in node["arg"]):
+            found.append(Finding(_line_of_coalesce_cast(tokens), "COALESCE relies on a cast to a number failing "
+                                 "(Virtuoso casts some non-numbers, e.g. xsd:integer(\"E\") is 0)",
+                                 'cast only what is a number: COALESCE(IF(REGEX(STR(?x), "^[0-9]+$"), '
+                                 "xsd:integer(?x), DEFAULT), DEFAULT)"))
     return sorted(set(found), key=lambda finding: (finding.line, finding.problem))
 
 
@@ -91,6 +103,25 @@ def _value_problems(expression: object, alias: Variable, tokens: tuple[Token, ..
                                  "match the chosen value in the pattern instead, e.g. ?chosen a kg:Region . "
                                  "FILTER((test && ?chosen = ?a) || (!test && ?chosen = ?b))"))
     return found
+
+
+def _is_number_cast(argument: object, prefixes: dict[str, str]) -> bool:
+    call = _unwrapped(argument)
+    if not isinstance(call, CompValue) or call.name != "Function":
+        return False
+    iri = call["iri"]
+    if isinstance(iri, CompValue) and iri.name == "pname":
+        iri = prefixes.get(str(iri["prefix"]), "") + str(iri["localname"] if "localname" in iri else "")
+    return isinstance(iri, str | URIRef) and str(iri) in _NUMBER_CASTS
+
+
+def _line_of_coalesce_cast(tokens: tuple[Token, ...]) -> int:
+    """The line of the first COALESCE whose first argument is a cast to a number (its name, e.g. xsd:integer)."""
+    for index, token in enumerate(tokens[:-2]):
+        if token.text.upper() == "COALESCE" and any(cast.rsplit("#", 1)[1] == tokens[index + 2].text.split(":")[-1]
+                                                    for cast in _NUMBER_CASTS):
+            return token.line
+    return 1
 
 
 def _nodes(value: object) -> Iterator[CompValue]:

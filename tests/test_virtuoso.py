@@ -7,10 +7,11 @@ duplicate rows. These tests start a private Virtuoso, bulk-load the built datase
 
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import Literal
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from kraeftgraf.cli.main import PUBLISH_PASSWORD, main
@@ -18,9 +19,10 @@ from kraeftgraf.engines.base import QueryResult, RdflibEngine
 from kraeftgraf.engines.publish import DEFAULT_GRAPH
 from kraeftgraf.engines.remote import RemoteEngine
 from kraeftgraf.graph.pipeline import BuiltDataset
+from kraeftgraf.namespaces import KG
 from kraeftgraf.queries.saved import SavedQuery, load_queries, run_saved_query
 
-from .virtuoso_support import PUBLISHER, PUBLISHER_PASSWORD, Virtuoso, running_virtuoso
+from .virtuoso_support import PUBLISHER, PUBLISHER_PASSWORD, Virtuoso, require_virtuoso, running_virtuoso
 
 QUERIES = sorted(load_queries().values(), key=lambda q: q.name)
 _JOINED = " | "  # how saved queries join the values of a many-valued column
@@ -157,3 +159,22 @@ def test_serve_with_virtuoso_as_backend_answers_a_saved_query_like_the_embedded_
         # The endpoint's own refusals still apply in front of the backend.
         service = "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
         assert httpx.get(f"{server.url}/sparql", params={"query": service}).status_code == 400
+
+
+def test_the_benchmark_starts_virtuoso_on_the_built_dataset_and_stops_it(
+        built: BuiltDataset, tmp_path: Path) -> None:
+    """bench/servers.py lists Virtuoso where it is installed; started as the benchmark starts servers, it answers
+    only once the whole dataset is loaded, and stopping it leaves no process behind."""
+    from bench.servers import server_specs, start_server
+
+    require_virtuoso()
+    trig = tmp_path / "built.trig"
+    built.require_valid().dataset.serialize(destination=trig, format="trig")
+    [spec] = [s for s in server_specs(trig, tmp_path / "oxigraph", tmp_path / "store") if s.name == "virtuoso"]
+    union = {triple for triple in built.require_valid().dataset.triples((None, None, None))}
+    themes = {s for s, p, o in union if p == RDF.type and o == KG.Theme}
+    with start_server(spec, tmp_path / "logs", ready_timeout_s=300) as server:
+        engine = RemoteEngine(f"http://127.0.0.1:{server.port}{spec.sparql_path}", timeout=60)
+        found = engine.query("SELECT DISTINCT ?theme WHERE { ?theme a kg:Theme }").rows
+        assert {row["theme"] for row in found} == themes
+    assert server.process.poll() is not None

@@ -178,3 +178,18 @@ def test_the_benchmark_starts_virtuoso_on_the_built_dataset_and_stops_it(
         found = engine.query("SELECT DISTINCT ?theme WHERE { ?theme a kg:Theme }").rows
         assert {row["theme"] for row in found} == themes
     assert server.process.poll() is not None
+
+
+def test_a_missing_virtuoso_skips_with_its_reason_but_fails_where_ci_requires_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import virtuoso as launcher
+
+    from .virtuoso_support import REQUIRE
+
+    monkeypatch.setattr(launcher, "binary", lambda: None)
+    monkeypatch.delenv(REQUIRE, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install virtuoso-opensource"):
+        require_virtuoso()
+    monkeypatch.setenv(REQUIRE, "1")
+    with pytest.raises(pytest.fail.Exception, match=f"{REQUIRE}=1 but virtuoso-t"):
+        require_virtuoso()

@@ -154,7 +154,7 @@ def parse_settings(argv: Sequence[str] | None) -> Settings:
                         help="validate the build up to this scale (above it pyshacl takes hours)")
     parser.add_argument("--servers", nargs="+", default=[],
                         help="run only these servers (kraeftgraf, kraeftgraf-w1, kraeftgraf-disk, oxigraph, "
-                             "rdflib-endpoint)")
+                             "rdflib-endpoint, virtuoso where installed)")
     parser.add_argument("--ready-timeout", type=float, default=1800.0, dest="ready_timeout_s",
                         help="seconds a server may take to give its first answer")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="folder for data, builds, stores, logs")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from bench import virtuoso
 from bench.errors import BenchError
 
 HOST = "127.0.0.1"
@@ -29,7 +30,7 @@ class ServerSpec:
     """How to start one server and where it answers SPARQL."""
 
     name: str  # kraeftgraf, kraeftgraf-w1, oxigraph, rdflib-endpoint
-    kind: str  # kraeftgraf | oxigraph | rdflib-endpoint
+    kind: str  # kraeftgraf | oxigraph | rdflib-endpoint | virtuoso
     command: tuple[str, ...]  # with {port} where the port goes
     sparql_path: str
     throughput_only: bool = False  # measured in the concurrency phase only
@@ -50,7 +51,8 @@ def executable(name: str) -> str:
 def server_specs(trig: Path, oxigraph_dir: Path, store_dir: Path, *,
                  workers: tuple[int, ...] = (2, 1)) -> list[ServerSpec]:
     """kraeftgraf (first workers count: the main one; others for throughput), kraeftgraf on its on-disk store,
-    Oxigraph and rdflib-endpoint, all serving the same built dataset."""
+    Oxigraph, rdflib-endpoint and, where installed, Virtuoso (loading the TriG at start-up, as kraeftgraf does),
+    all serving the same built dataset."""
     kraeftgraf = executable("kraeftgraf")
     limits = ("--timeout", str(QUERY_TIMEOUT_S), "--max-rows", str(MAX_ROWS), "--log-level", "warning")
     specs = [
@@ -75,6 +77,12 @@ def server_specs(trig: Path, oxigraph_dir: Path, store_dir: Path, *,
         name="rdflib-endpoint", kind="rdflib-endpoint",
         command=(executable("rdflib-endpoint"), "serve", str(trig), "--host", HOST, "--port", "{port}"),
         sparql_path="/"))
+    if virtuoso.binary() is not None:  # Debian's virtuoso-opensource, where installed
+        specs.append(ServerSpec(
+            name="virtuoso", kind="virtuoso",
+            command=(sys.executable, "-m", "bench.virtuoso", "serve", "--folder", str(trig.with_suffix(".virtuoso")),
+                     "--port", "{port}", "--data", str(trig)),
+            sparql_path="/sparql"))
     return specs
 
 

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 DEFAULT_OUTPUT = Path("dist/kraeftgraf.trig")  # what `build` writes when asked for neither --output nor --store
+PUBLISH_PASSWORD = "KRAEFTGRAF_PUBLISH_PASSWORD"  # where `publish --user` reads the password from
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -76,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_paths(publish)
     publish.add_argument("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
     publish.add_argument("--graph", default=None, help="IRI of the named graph to replace (default: the dataset IRI)")
+    publish.add_argument("--user", default=None, metavar="NAME",
+                         help=f"the Graph Store account (digest authentication, e.g. Virtuoso's "
+                              f"/sparql-graph-crud-auth); its password is read from ${PUBLISH_PASSWORD}")
     publish.set_defaults(command=_publish)
     cli_queries.add_commands(commands)
     cli_search.add_commands(commands)
@@ -167,11 +172,19 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from ..engines.publish import DEFAULT_GRAPH, publish
+    from ..engines.publish import DEFAULT_GRAPH, Credentials, publish
     from ..graph.pipeline import build
 
+    credentials = None
+    if args.user is not None:  # the password never on the command line, where `ps` and shell history show it
+        password = os.environ.get(PUBLISH_PASSWORD)
+        if not password:
+            raise KraeftgrafError(f"--user {args.user} needs its password in the environment variable "
+                                  f"{PUBLISH_PASSWORD} (it is never given on the command line); set it and "
+                                  "run the command again.")
+        credentials = Credentials(args.user, password)
     built = build(_data_paths(args)).require_valid()
     graph = args.graph or DEFAULT_GRAPH
-    count = publish(built.dataset, args.endpoint, graph=graph)
+    count = publish(built.dataset, args.endpoint, graph=graph, credentials=credentials)
     print(f"kraeftgraf publish: replaced <{graph}> at {args.endpoint} with {count} triples")
     return EXIT_OK

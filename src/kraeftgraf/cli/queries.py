@@ -11,6 +11,7 @@ from ..engines.base import QueryEngine, QueryResult
 from ..errors import KraeftgrafError, SparqlSyntaxError
 
 EXIT_OK = 0
+EXIT_FINDINGS = 1  # `queries --check` found constructs some stores refuse
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml", "md", "plain-json")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld", "rdfxml", "trig")
 _ELLIPSIS = "…"
@@ -27,6 +28,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     listing.add_argument("--format", choices=["text", "json"], default="text")
     listing.add_argument("--catalogue", action="store_true",
                          help="write the Markdown catalogue with example results (queries/README.md)")
+    listing.add_argument("--check", nargs="*", type=Path, default=None, metavar="PATH",
+                         help="check saved queries (.rq files or folders; default: the shipped ones) for constructs "
+                              "that some triple stores refuse or answer differently; non-zero exit if any")
     _add_data_option(listing)
     listing.set_defaults(command=_list_queries)
 
@@ -72,6 +76,8 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
 def _list_queries(args: argparse.Namespace) -> int:
     from ..queries.saved import load_queries
 
+    if args.check is not None:
+        return _check_queries(args.check)
     queries = load_queries()
     if args.catalogue:
         from ..queries.catalogue import render_catalogue
@@ -92,6 +98,30 @@ def _list_queries(args: argparse.Namespace) -> int:
             print(f"    --param {param.name}=...  {param.accepts()}{default}")
     print(f"\n{len(queries)} saved queries. Run one: kraeftgraf query NAME [--param key=value ...]")
     return EXIT_OK
+
+
+def _check_queries(paths: Sequence[Path]) -> int:
+    """Every non-portable construct as `file:line: problem` with its fix; EXIT_FINDINGS if there is any."""
+    from .. import resources
+    from ..queries.portability import portability_problems
+
+    files: list[Path] = []
+    for path in paths or [resources.resource_dir("queries")]:
+        if not path.exists():
+            raise KraeftgrafError(f"{path}: no such file or folder to check")
+        files += sorted(path.glob("*.rq")) if path.is_dir() else [path]
+    problems = 0
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KraeftgrafError(f"{file}: cannot read the query: {exc}") from exc
+        for finding in portability_problems(text):
+            problems += 1
+            print(f"{file}:{finding.line}: {finding.problem}\n    fix: {finding.hint}")
+    print(f"{len(files)} {'query' if len(files) == 1 else 'queries'} checked, "
+          f"{problems} non-portable {'construct' if problems == 1 else 'constructs'}")
+    return EXIT_FINDINGS if problems else EXIT_OK
 
 
 def _run_query(args: argparse.Namespace) -> int:

@@ -65,13 +65,25 @@ def _rdf_format(content_type: str) -> str:
 
 def _from_json(payload: dict[str, object], form: str) -> QueryResult:
     if form == "ASK":
-        return QueryResult(form="ASK", boolean=bool(payload.get("boolean")))
+        return QueryResult(form="ASK", boolean=_ask_answer(payload))
     head = payload.get("head", {})
     variables = list(head.get("vars", [])) if isinstance(head, dict) else []
     results = payload.get("results", {})
     bindings = results.get("bindings", []) if isinstance(results, dict) else []
     rows = [{name: _term(value) for name, value in binding.items()} for binding in bindings]
     return QueryResult(form="SELECT", variables=variables, rows=rows)
+
+
+def _ask_answer(payload: dict[str, object]) -> bool:
+    """An ASK answer: the standard `boolean`, or Virtuoso 7's one row with `__ASK_RETVAL` 1 or 0 (what it
+    writes for ASK whatever JSON type is asked for)."""
+    if "boolean" in payload:
+        return bool(payload["boolean"])
+    results = payload.get("results", {})
+    bindings = results.get("bindings", []) if isinstance(results, dict) else []
+    if len(bindings) == 1 and isinstance(bindings[0], dict) and "__ASK_RETVAL" in bindings[0]:
+        return str(bindings[0]["__ASK_RETVAL"].get("value")) not in ("0", "false")
+    return False
 
 
 def _term(value: dict[str, str]) -> Node:

@@ -2,6 +2,8 @@
 
 import io
 import os
+import signal
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,6 +182,40 @@ def test_serve_with_a_remote_backend_answers_saved_queries_like_the_embedded_eng
         service = "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
         refused = httpx.get(f"{server.url}/sparql", params={"query": service})
         assert refused.status_code == 400
+
+
+def test_the_relay_to_the_backend_ends_when_serve_is_killed(remote: QueryEngine, oxigraph_server: str) -> None:
+    # The relay runs in a session of its own, so no signal reaches it when `serve` dies without closing it;
+    # it must notice by itself, and leave no process and no socket behind.
+    from .endpoint_support import running_server
+
+    with running_server(["--backend", f"{oxigraph_server}/query"]) as server:
+        relays = [pid for pid in _children(server.process.pid) if "kraeftgraf.endpoint.egress" in _command(pid)]
+        assert len(relays) == 1, [_command(pid) for pid in _children(server.process.pid)]
+        socket_path = Path(_command(relays[0]).split()[-3])
+        assert socket_path.exists()
+        os.kill(server.process.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{relays[0]}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{relays[0]}").exists() or "Z" in _state(relays[0]), "the relay outlived serve"
+        assert not socket_path.exists() and not socket_path.parent.exists()
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(child) for task in tasks.iterdir() for child in (task / "children").read_text().split()]
+
+
+def _command(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
 
 
 def test_query_command_can_ask_a_remote_endpoint(

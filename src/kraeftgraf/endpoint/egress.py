@@ -8,6 +8,7 @@ connections through that socket; TLS still runs end to end between the worker an
 """
 
 import asyncio
+import contextlib
 import http.client
 import os
 import selectors
@@ -28,6 +29,7 @@ from ..errors import KraeftgrafError
 _READY_SECONDS = 10.0
 _READY = b"listening\n"
 _CHUNK = 65536
+_ORPHAN_CHECK_SECONDS = 0.5  # how soon a relay notices that the server that started it is gone
 
 
 class BackendRelay:
@@ -130,7 +132,7 @@ class _RelayHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(_through(self._relay, http.client.HTTPSConnection), req, context=self._tls)
 
 
-async def _relay_forever(path: str, host: str, port: int) -> None:
+async def _relay_forever(path: str, host: str, port: int, parent: int) -> None:
     async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(_CHUNK):
@@ -154,15 +156,27 @@ async def _relay_forever(path: str, host: str, port: int) -> None:
     sys.stdout.buffer.write(_READY)
     sys.stdout.flush()
     async with server:
-        await server.serve_forever()
+        await _until_orphaned(parent)
+    # The server that started us is gone without closing us (killed, or crashed): its socket folder goes too.
+    Path(path).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        Path(path).parent.rmdir()
+
+
+async def _until_orphaned(parent: int) -> None:
+    """Return once the process that started the relay has died. The relay runs in a session of its own, so no
+    signal reaches it when `serve` is killed; the kernel gives an orphan a new parent, which this notices."""
+    while os.getppid() == parent:
+        await asyncio.sleep(_ORPHAN_CHECK_SECONDS)
 
 
 def main(arguments: list[str]) -> None:
     """`python -m kraeftgraf.endpoint.egress SOCKET HOST PORT`: run the relay until terminated."""
     path, host, port = arguments
+    parent = os.getppid()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        asyncio.run(_relay_forever(path, host, int(port)))
+        asyncio.run(_relay_forever(path, host, int(port), parent))
     except (KeyboardInterrupt, SystemExit):
         pass
 

@@ -65,9 +65,8 @@ def run_scale(scale: int, settings: Settings) -> dict[str, Any]:
     prepared = prepare_scale(scale, settings.out, seed=settings.seed, validate=scale <= settings.validate_up_to,
                              oxigraph=executable("oxigraph"))
     print(f"   {prepared.build.quads} quads; build {prepared.build.total_s:.1f} s", flush=True)
-    specs = [spec for spec in server_specs(prepared.trig, prepared.oxigraph_dir, prepared.store_dir,
-                                               workers=settings.workers)
-             if not settings.servers or spec.name in settings.servers]
+    specs = server_specs(prepared.trig, prepared.oxigraph_dir, prepared.store_dir, workers=settings.workers,
+                         only=settings.servers)
     items = build_items(specs)
     with contextlib.ExitStack() as servers_running:
         servers = []

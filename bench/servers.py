@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -48,36 +49,43 @@ def executable(name: str) -> str:
     return found
 
 
-def server_specs(trig: Path, oxigraph_dir: Path, store_dir: Path, *,
-                 workers: tuple[int, ...] = (2, 1)) -> list[ServerSpec]:
+def server_specs(trig: Path, oxigraph_dir: Path, store_dir: Path, *, workers: tuple[int, ...] = (2, 1),
+                 only: Collection[str] = ()) -> list[ServerSpec]:
     """kraeftgraf (first workers count: the main one; others for throughput), kraeftgraf on its on-disk store,
     Oxigraph, rdflib-endpoint and, where installed, Virtuoso (loading the TriG at start-up, as kraeftgraf does),
-    all serving the same built dataset."""
-    kraeftgraf = executable("kraeftgraf")
+    all serving the same built dataset. With `only`, just those servers: the others' programs need not be
+    installed."""
+    def wanted(name: str) -> bool:
+        return not only or name in only
+
     limits = ("--timeout", str(QUERY_TIMEOUT_S), "--max-rows", str(MAX_ROWS), "--log-level", "warning")
     specs = [
         ServerSpec(
-            name="kraeftgraf" if index == 0 else f"kraeftgraf-w{count}", kind="kraeftgraf",
-            command=(kraeftgraf, "serve", "--data", str(trig), "--host", HOST, "--port", "{port}",
+            name=name, kind="kraeftgraf",
+            command=(executable("kraeftgraf"), "serve", "--data", str(trig), "--host", HOST, "--port", "{port}",
                      "--workers", str(count), *limits),
             sparql_path="/sparql", throughput_only=index > 0)
         for index, count in enumerate(workers)
+        if wanted(name := "kraeftgraf" if index == 0 else f"kraeftgraf-w{count}")
     ]
-    specs.append(ServerSpec(
-        name=DISK, kind="kraeftgraf",
-        command=(kraeftgraf, "serve", "--store", str(store_dir), "--host", HOST, "--port", "{port}",
-                 "--workers", str(workers[0]), *limits),
-        sparql_path="/sparql"))
-    specs.append(ServerSpec(
-        name="oxigraph", kind="oxigraph",
-        command=(executable("oxigraph"), "serve-read-only", "--location", str(oxigraph_dir),
-                 "--bind", f"{HOST}:{{port}}", "--union-default-graph", "--timeout-s", str(QUERY_TIMEOUT_S)),
-        sparql_path="/query"))
-    specs.append(ServerSpec(
-        name="rdflib-endpoint", kind="rdflib-endpoint",
-        command=(executable("rdflib-endpoint"), "serve", str(trig), "--host", HOST, "--port", "{port}"),
-        sparql_path="/"))
-    if virtuoso.binary() is not None:  # Debian's virtuoso-opensource, where installed
+    if wanted(DISK):
+        specs.append(ServerSpec(
+            name=DISK, kind="kraeftgraf",
+            command=(executable("kraeftgraf"), "serve", "--store", str(store_dir), "--host", HOST, "--port",
+                     "{port}", "--workers", str(workers[0]), *limits),
+            sparql_path="/sparql"))
+    if wanted("oxigraph"):
+        specs.append(ServerSpec(
+            name="oxigraph", kind="oxigraph",
+            command=(executable("oxigraph"), "serve-read-only", "--location", str(oxigraph_dir),
+                     "--bind", f"{HOST}:{{port}}", "--union-default-graph", "--timeout-s", str(QUERY_TIMEOUT_S)),
+            sparql_path="/query"))
+    if wanted("rdflib-endpoint"):
+        specs.append(ServerSpec(
+            name="rdflib-endpoint", kind="rdflib-endpoint",
+            command=(executable("rdflib-endpoint"), "serve", str(trig), "--host", HOST, "--port", "{port}"),
+            sparql_path="/"))
+    if wanted("virtuoso") and virtuoso.binary() is not None:  # Debian's virtuoso-opensource, where installed
         specs.append(ServerSpec(
             name="virtuoso", kind="virtuoso",
             command=(sys.executable, "-m", "bench.virtuoso", "serve", "--folder", str(trig.with_suffix(".virtuoso")),

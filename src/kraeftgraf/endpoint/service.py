@@ -116,7 +116,7 @@ def start_built(paths: Sequence[Path] | None, *, settings: EndpointSettings,
     ValidationFailedError when it does not conform to the shapes: invalid data is never served.
     """
     from ..graph.build_cache import BuildCache
-    from ..graph.pipeline import build, plan_build
+    from ..graph.pipeline import build_planned, plan_build
 
     cache = BuildCache()
     plan = plan_build(paths)
@@ -129,7 +129,7 @@ def start_built(paths: Sequence[Path] | None, *, settings: EndpointSettings,
 
         return _start_oxigraph(OxigraphEngine.from_files([cached]), origin=origin, version=plan.key,
                                settings=settings)
-    built = build(paths, cache=cache).require_valid()
+    built = build_planned(plan, cache=cache).require_valid()  # the inputs are hashed once, above
     return start_service(built.dataset, settings=settings, origin=origin, engine=engine, version=built.version)
 
 

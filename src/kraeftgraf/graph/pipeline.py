@@ -88,6 +88,11 @@ def build(
     """
     plan = plan_build(data_paths, shapes_paths=shapes_paths, ontology_paths=ontology_paths, locate=locate,
                       sources=sources)
+    return build_planned(plan, prefer=prefer, cache=cache)
+
+
+def build_planned(plan: BuildPlan, *, prefer: Sequence[Path] = (), cache: BuildCache | None = None) -> BuiltDataset:
+    """`build` of the files a plan names (see `plan_build`), for a caller that has the plan already."""
     data_files, shapes_files, ontology_files, inputs = plan.data_files, plan.shapes_files, plan.ontology_files, \
         plan.inputs
     folder, key = plan.folder, plan.key

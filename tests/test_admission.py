@@ -7,6 +7,7 @@ a worker stays busy; the pool itself is the real one, with real forked processes
 import asyncio
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -200,3 +201,55 @@ def test_when_the_zygote_dies_the_pool_says_so_and_asks_the_server_to_stop(make_
     assert "restart" in refused.message
     assert stopped == [True]
     assert not Path(f"/proc/{zygote}").exists()  # reaped: no zombie left behind
+
+
+def open_descriptors() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+def child_processes() -> set[int]:
+    """The processes whose parent is this one, zombies included (a child nobody reaped)."""
+    children = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            if int(fields[1]) == os.getpid():
+                children.add(int(entry.name))
+    return children
+
+
+def traffic_until_refused(pool: WorkerPool, answers: list[int | HttpProblem], *, give_up: float) -> None:
+    """Short jobs one after another, until one is refused (the pool closed) or `give_up` (a monotonic time)."""
+    while time.monotonic() < give_up:
+        answer = run(pool, Sleep(0.002 * (len(answers) % 7)))
+        answers.append(answer)
+        if isinstance(answer, HttpProblem):
+            return
+
+
+def test_closing_the_pool_while_queries_come_and_go_leaves_no_socket_or_process_behind() -> None:
+    # Jobs finish, fail and are replaced on other threads while close() runs: each of those paths hands a worker
+    # back to the pool or spawns a fresh one, and none may do so into a pool that is closing (that worker's socket
+    # would stay open until garbage collection, and its process, which ends when its socket closes, would live on).
+    for attempt in range(25):
+        descriptors, children = open_descriptors(), child_processes()
+        pool = WorkerPool(WorkerContext(engine=OxigraphEngine(ox.Store()), graphs=frozenset(), max_rows=10),
+                          workers=3, fast_workers=1, timeout=2.0, fast_lane_seconds=0.01, memory_limit_mb=512)
+        pool.start()
+        answers: list[int | HttpProblem] = []
+        threads = [threading.Thread(target=traffic_until_refused, args=(pool, answers),
+                                    kwargs={"give_up": time.monotonic() + 5}) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.05 + attempt * 0.004)  # close at a different moment of the traffic each time
+        pool.close()
+        for thread in threads:
+            thread.join()
+        refused = [answer for answer in answers if isinstance(answer, HttpProblem)]
+        assert len(refused) == len(threads), answers  # every thread was told, none gave up waiting
+        assert all(problem.status == 503 and "stopping" in problem.message for problem in refused), refused
+        assert open_descriptors() == descriptors, f"attempt {attempt}: sockets left open"
+        assert child_processes() == children, f"attempt {attempt}: processes left running or unreaped"

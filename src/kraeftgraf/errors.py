@@ -224,6 +224,15 @@ class WorkerPoolBrokenError(KraeftgrafError):
         self.seconds = 30.0
 
 
+class ServerStoppingError(KraeftgrafError):
+    """The server is stopping: its query workers are being closed, so no query is started any more."""
+
+    def __init__(self) -> None:
+        super().__init__("The server is stopping, so it starts no more queries. Send the query again once it is "
+                         "back.")
+        self.seconds = 30.0
+
+
 class ResourceNotFoundError(KraeftgrafError):
     """An IRI the dataset says nothing about."""
 

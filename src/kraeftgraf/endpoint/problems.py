@@ -19,6 +19,7 @@ from ..errors import (
     ResultTooLargeError,
     SearchUnavailableError,
     ServerBusyError,
+    ServerStoppingError,
     SparqlSyntaxError,
     TooManyRequestsError,
     UnknownQueryError,
@@ -46,7 +47,8 @@ _STATUS: dict[type[KraeftgrafError], int] = {
 # A client over its share of parallel queries is 429 Too Many Requests (RFC 6585), as the Wikidata Query Service
 # answers: one of its queries ends within a time limit too.
 _TRY_LATER: dict[type[KraeftgrafError], int] = {QueryTimeoutError: 503, ServerBusyError: 503,
-                                                WorkerPoolBrokenError: 503, TooManyRequestsError: 429}
+                                                WorkerPoolBrokenError: 503, ServerStoppingError: 503,
+                                                TooManyRequestsError: 429}
 
 
 BACKEND_FAILED = ("The store this endpoint answers from could not answer the query (the server log has its reason). "

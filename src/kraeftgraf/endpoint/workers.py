@@ -31,6 +31,7 @@ from ..errors import (
     MemoryLimitError,
     QueryTimeoutError,
     ServerBusyError,
+    ServerStoppingError,
     TooManyRequestsError,
     WorkerPoolBrokenError,
 )
@@ -104,6 +105,9 @@ class WorkerPool:
     to a general one, and is known as slow from then on. A worker whose memory grew past `recycle_mb` is replaced
     after its job; a worker found dead is replaced before it gets a job; if the process that forks workers dies,
     the pool is broken, says so on every request, and calls `on_broken` (the server then shuts down).
+
+    Only the thread that took a worker for a job closes that worker's channel (an event loop must never find a
+    socket it waits on closed under it by another thread); `close` only kills busy workers' processes.
     """
 
     def __init__(self, context: WorkerContext, *, workers: int, timeout: float, memory_limit_mb: int,
@@ -126,6 +130,7 @@ class WorkerPool:
         self._zygote_pid = 0
         self.seal = SealReport(applied=(), missing=("the workers have not started",))
         self.broken = False
+        self._closed = False  # by close(): no job starts and no worker is kept or spawned any more
         self.on_broken: Callable[[], None] | None = None
 
     def start(self, *, warm_up: Sequence["Job"] = ()) -> None:
@@ -162,15 +167,20 @@ class WorkerPool:
                 self._idle[lane].append(self._spawn(lane))
 
     def close(self) -> None:
-        """Stop every worker and the zygote."""
+        """Stop every worker and the zygote. Jobs running now end with a 503; none starts any more."""
         with self._lock:
-            workers = [*self._idle["general"], *self._idle["fast"], *self._busy.values()]
-            self._idle, self._busy = {"general": [], "fast": []}, {}
-        for worker in workers:
+            self._closed = True
+            idle = [*self._idle["general"], *self._idle["fast"]]
+            busy = list(self._busy.values())
+            self._idle = {"general": [], "fast": []}
+        for worker in idle:
             _kill(worker)
-        if self._control is not None:
-            self._control.close()
-            self._control = None
+        for worker in busy:  # its job's thread sees the end of the stream, closes the channel and spawns nothing
+            _stop(worker)
+        with self._spawn_lock:  # a spawn under way finishes first; _keep then stops the worker it brought
+            control, self._control = self._control, None
+        if control is not None:
+            control.close()
             if not self.broken:
                 os.waitpid(self._zygote_pid, 0)
 
@@ -209,7 +219,7 @@ class WorkerPool:
                 if not on_fast_lane or remaining <= self.fast_lane_seconds:
                     raise QueryTimeoutError(self.timeout) from None
                 fast_ok = False  # not a short query after all: on to a general worker for the rest of the time
-            except EOFError:
+            except (EOFError, ConnectionResetError):
                 raise HttpProblem(422, self._stopped_message()) from None
 
     def _stopped_message(self) -> str:
@@ -220,15 +230,16 @@ class WorkerPool:
     async def _exchange(self, worker: _Worker, job: Job, seconds: float) -> object:
         loop = asyncio.get_running_loop()
         try:
-            await loop.sock_sendall(worker.channel, _frame(job))
-        except (BrokenPipeError, ConnectionResetError):
-            self._replace(worker)
-            raise _NotStarted() from None
-        try:
+            try:
+                await loop.sock_sendall(worker.channel, _frame(job))
+            except (BrokenPipeError, ConnectionResetError):
+                raise _NotStarted() from None
             async with asyncio.timeout(seconds):
                 message = await _receive(loop, worker.channel)
-        except BaseException:  # over time, gone, cancelled or failed mid-exchange: the worker's state is unknown
+        except BaseException as exc:  # not started, over time, gone, cancelled or failed: the worker's state is unknown
             self._replace(worker)
+            if self._closed and isinstance(exc, Exception):
+                raise problem_for(ServerStoppingError()) from None
             raise
         retiring, reply = message if isinstance(message, tuple) else (True, message)
         if retiring:
@@ -256,6 +267,8 @@ class WorkerPool:
         dead: list[_Worker] = []
         chosen = None
         with self._lock:
+            if self._closed:
+                raise problem_for(ServerStoppingError())
             for lane in ("general", "fast") if fast_ok else ("general",):
                 while self._idle[lane] and chosen is None:
                     worker = self._idle[lane].pop()
@@ -273,27 +286,35 @@ class WorkerPool:
     def _release(self, worker: _Worker) -> None:
         with self._lock:
             self._busy.pop(worker.pid, None)
-            self._idle[worker.lane].append(worker)
+        self._keep(worker)
+
+    def _keep(self, worker: _Worker) -> None:
+        """Make the worker idle; once the pool is closed, stop it instead."""
+        with self._lock:
+            if not self._closed:
+                self._idle[worker.lane].append(worker)
+                return
+        _kill(worker)
 
     def _replace(self, worker: _Worker, *, busy: bool = True) -> None:
         _kill(worker)
         if busy:
             with self._lock:
                 self._busy.pop(worker.pid, None)
-        if self._control is None or self.broken:  # closing down
+        if self._closed or self.broken:
             return
         try:
             fresh = self._spawn(worker.lane)
         except OSError:
-            self._break()
+            if not self._closed:  # closed meanwhile is no failure
+                self._break()
             return
-        with self._lock:
-            self._idle[fresh.lane].append(fresh)
+        self._keep(fresh)
 
     def _spawn(self, lane: str) -> _Worker:
-        if self._control is None:
-            raise OSError("the worker pool is closed")
         with self._spawn_lock:
+            if self._control is None:
+                raise OSError("the worker pool is closed")
             try:
                 self._control.sendall(_SPAWN)
                 message, fds, _flags, _address = socket.recv_fds(self._control, _PID.size, 1)
@@ -307,6 +328,8 @@ class WorkerPool:
 
     def _check_zygote(self) -> None:
         """WorkerPoolBrokenError when the zygote has died (it is reaped here, so it leaves no zombie)."""
+        if self._closed:
+            raise problem_for(ServerStoppingError())
         if not self.broken and self._zygote_pid:
             try:
                 pid, _status = os.waitpid(self._zygote_pid, os.WNOHANG)
@@ -346,11 +369,16 @@ def _alive(worker: _Worker) -> bool:
 
 
 def _kill(worker: _Worker) -> None:
+    """Stop the worker and close its channel: only for a worker no other thread is using."""
+    _stop(worker)
+    worker.channel.close()
+
+
+def _stop(worker: _Worker) -> None:
     try:
         os.kill(worker.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    worker.channel.close()
 
 
 def _frame(payload: object) -> bytes:

@@ -4,13 +4,15 @@ Expectations come from the Turtle files (quoted here with their file), never fro
 """
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import RDFS, Dataset, Literal, URIRef
 
 from kraeftgraf.api import KnowledgeGraph
-from kraeftgraf.engines.base import RdflibEngine
+from kraeftgraf.engines.base import QueryEngine, RdflibEngine
+from kraeftgraf.engines.oxigraph import OxigraphEngine
 from kraeftgraf.errors import SearchFilterError, SearchTextError
 from kraeftgraf.graph.load import load_dataset
 from kraeftgraf.graph.pipeline import BuiltDataset
@@ -212,3 +214,31 @@ def test_the_python_api_searches(knowledge_graph: KnowledgeGraph) -> None:
 def test_the_saved_search_query_points_to_the_full_text_search() -> None:
     header = (REPO / "queries" / "search.rq").read_text(encoding="utf-8")
     assert "/api/search" in header and "kraeftgraf search" in header
+
+
+ENGINES: dict[str, Callable[[Dataset], QueryEngine]] = {"rdflib": RdflibEngine, "oxigraph": OxigraphEngine.from_dataset}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_quote_on_a_status_claims_evidence_is_a_text_of_the_resource_with_the_status(built: BuiltDataset,
+                                                                                       engine: str) -> None:
+    # Read from the graph itself: resource kg:hasStatus claim, claim kg:hasEvidence evidence, evidence kg:quote text.
+    dataset = built.require_valid().dataset
+    expected = {(str(resource), str(quote)) for resource, claim in dataset.subject_objects(KG.hasStatus)
+                for evidence in dataset.objects(claim, KG.hasEvidence) for quote in dataset.objects(evidence, KG.quote)
+                if isinstance(resource, URIRef)}
+    assert len(expected) > 10  # the curated data records many statuses with a quote
+    corpus = read_corpus(ENGINES[engine](dataset))
+    found = {(text.resource, text.text) for text in corpus.texts if text.field == "quote"}
+    assert expected <= found
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_of_several_labels_in_one_language_the_first_in_code_point_order_is_shown(engine: str) -> None:
+    dataset = Dataset()
+    thing = ID["theme-sample"]
+    for label in ("Senfølger", "Rehabilitering", "Æblet", "Rehabilitering og senfølger"):
+        dataset.add((thing, RDFS.label, Literal(label, lang="da")))
+    dataset.add((thing, RDFS.label, Literal("Late effects", lang="en")))
+    corpus = read_corpus(ENGINES[engine](dataset))
+    assert (corpus.label(str(thing)), corpus.label(str(thing), "en")) == ("Rehabilitering", "Late effects")

@@ -9,7 +9,11 @@ from pathlib import Path
 
 
 def children(pid: int) -> list[int]:
-    """The direct children of the process (all its threads'), as the kernel lists them; [] once it is gone."""
+    """The direct children of the process (all its threads'), zombies included; [] once it is gone.
+
+    Where the kernel does not list them (see `children_listed`), every process's parent is read instead."""
+    if not children_listed():
+        return [child for child in _all_pids() if _parent(child) == pid]
     found: list[int] = []
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
@@ -17,6 +21,17 @@ def children(pid: int) -> list[int]:
     except (OSError, ValueError):
         pass
     return found
+
+
+def _all_pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):  # gone meanwhile
+        return None
 
 
 def children_listed() -> bool:

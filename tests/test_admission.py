@@ -20,6 +20,7 @@ import pytest
 from kraeftgraf.endpoint.problems import HttpProblem
 from kraeftgraf.endpoint.workers import Answer, WorkerContext, WorkerPool
 from kraeftgraf.engines.oxigraph import OxigraphEngine
+from reliability.processes import children
 
 MakePool = Callable[..., WorkerPool]
 
@@ -207,20 +208,6 @@ def open_descriptors() -> set[str]:
     return set(os.listdir("/proc/self/fd"))
 
 
-def child_processes() -> set[int]:
-    """The processes whose parent is this one, zombies included (a child nobody reaped)."""
-    children = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # gone meanwhile
-                continue
-            if int(fields[1]) == os.getpid():
-                children.add(int(entry.name))
-    return children
-
-
 def traffic_until_refused(pool: WorkerPool, answers: list[int | HttpProblem], *, give_up: float) -> None:
     """Short jobs one after another, until one is refused (the pool closed) or `give_up` (a monotonic time)."""
     while time.monotonic() < give_up:
@@ -235,7 +222,7 @@ def test_closing_the_pool_while_queries_come_and_go_leaves_no_socket_or_process_
     # back to the pool or spawns a fresh one, and none may do so into a pool that is closing (that worker's socket
     # would stay open until garbage collection, and its process, which ends when its socket closes, would live on).
     for attempt in range(25):
-        descriptors, children = open_descriptors(), child_processes()
+        descriptors, before = open_descriptors(), set(children(os.getpid()))
         pool = WorkerPool(WorkerContext(engine=OxigraphEngine(ox.Store()), graphs=frozenset(), max_rows=10),
                           workers=3, fast_workers=1, timeout=2.0, fast_lane_seconds=0.01, memory_limit_mb=512)
         pool.start()
@@ -252,4 +239,4 @@ def test_closing_the_pool_while_queries_come_and_go_leaves_no_socket_or_process_
         assert len(refused) == len(threads), answers  # every thread was told, none gave up waiting
         assert all(problem.status == 503 and "stopping" in problem.message for problem in refused), refused
         assert open_descriptors() == descriptors, f"attempt {attempt}: sockets left open"
-        assert child_processes() == children, f"attempt {attempt}: processes left running or unreaped"
+        assert set(children(os.getpid())) == before, f"attempt {attempt}: processes left running or unreaped"

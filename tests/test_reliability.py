@@ -2,7 +2,10 @@
 fuzzed requests from a fixed seed, properties over generated queries and saved-query parameters, and each worker
 fault once. The full run, `python -m reliability.run`, writes RELIABILITY.md."""
 
+import os
 import random
+import subprocess
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reliability import faults
+from reliability import faults, processes
 from reliability.checks import failures, leaks
 from reliability.client import Client, RawRequest, source_address
 from reliability.fuzz import FuzzPlan, Tally, run_fuzz
@@ -135,3 +138,21 @@ def test_a_busy_worker_killed_answers_its_query_with_a_4xx_and_the_next_ones_wit
 def test_sigterm_with_a_query_in_flight_stops_the_server_and_the_client_does_not_hang(tmp_path: Path) -> None:
     seen = faults.sigterm_in_flight(ARGUMENTS, tmp_path, deadline_s=DEADLINE)
     assert seen["ok"], str(seen)
+
+
+@pytest.mark.parametrize("listed", [True, False] if children_listed() else [False])
+def test_a_processs_children_are_found_zombies_too_whether_or_not_the_kernel_lists_them(
+        listed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(processes, "children_listed", lambda: listed)
+    living = subprocess.Popen(["sleep", "30"])
+    zombie = subprocess.Popen(["true"])
+    try:
+        while processes.alive(zombie.pid):  # ended, not yet reaped
+            time.sleep(0.01)
+        assert {living.pid, zombie.pid} <= set(processes.children(os.getpid()))
+        assert living.pid not in processes.children(zombie.pid)
+    finally:
+        living.kill()
+        living.wait()
+        zombie.wait()
+    assert not {living.pid, zombie.pid} & set(processes.children(os.getpid()))

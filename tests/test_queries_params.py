@@ -2,15 +2,19 @@
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any, cast
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kraeftgraf.api import KnowledgeGraph
-from kraeftgraf.engines.base import QueryEngine, QueryResult, rows_as_tuples
+from kraeftgraf.engines.base import QueryEngine, QueryResult, rows_as_tuples, with_inline_values
+from kraeftgraf.engines.oxigraph import OxigraphEngine
 from kraeftgraf.errors import ParameterError
+from kraeftgraf.graph.oxigraph_terms import to_oxigraph
 from kraeftgraf.namespaces import ID
 from kraeftgraf.queries.saved import (
     Parameter,
@@ -152,16 +156,19 @@ def answers(knowledge_graph: KnowledgeGraph) -> list[tuple[Run, dict[str, Node],
 
 def test_parameterised_queries_answer_the_same_however_the_engine_receives_the_values(
         answers: list[tuple[Run, dict[str, Node], QueryResult]], oxigraph_engine: QueryEngine) -> None:
-    """rdflib pre-binds the variables; Oxigraph (like a remote endpoint) gets a VALUES block opening the WHERE
-    clause; the SPARQL grammar's trailing VALUES clause, joined after grouping and filtering, is stricter still.
+    """rdflib pre-binds the variables; Oxigraph substitutes those the query projects (SEP-0007) and gets the
+    others, like a remote endpoint gets all, as a VALUES block opening the WHERE clause; the SPARQL grammar's
+    trailing VALUES clause, joined after grouping and filtering, is stricter still.
 
-    The saved queries are written so all three agree: every parameter is bound by a top-level pattern and is a
+    The saved queries are written so all four agree: every parameter is bound by a top-level pattern and is a
     group key where the query aggregates. The one exception is `search`, whose parameter only appears in a
     FILTER, which has run before a trailing VALUES clause is joined.
     """
     for (q, values), bindings, on_rdflib in answers:
         expected = plain_rows(on_rdflib)
         assert plain_rows(oxigraph_engine.query(q.sparql, bindings=bindings)) == expected, (q.name, values)
+        leading = oxigraph_engine.query(with_inline_values(q.sparql, bindings))
+        assert plain_rows(leading) == expected, (q.name, values)
         if q.name != "search":
             trailing = oxigraph_engine.query(_trailing_values(q.sparql, bindings))
             assert plain_rows(trailing) == expected, (q.name, values)
@@ -196,3 +203,37 @@ def test_an_iri_parameter_the_engine_would_refuse_is_a_parameter_error(
         knowledge_graph: KnowledgeGraph, value: str) -> None:
     with pytest.raises(ParameterError, match="not a valid IRI"):
         parse_value(query(knowledge_graph, "evidence-for-resource"), "resource", value)
+
+
+class _RecordingStore:
+    """A pyoxigraph store that remembers the substitutions of each query it is asked."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.substitutions: list[object] = []
+
+    def query(self, sparql: str, **options: Any) -> Any:
+        self.substitutions.append(options.get("substitutions"))
+        return self.store.query(sparql, **options)
+
+
+def test_oxigraph_substitutes_a_projected_parameter_and_joins_any_other_as_values(
+        knowledge_graph: KnowledgeGraph, oxigraph_engine: OxigraphEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Substituted, a parameter reaches the subquery that uses it (a VALUES block is only joined with the
+    subquery's answer, which Oxigraph computes for every value first); a parameter the query does not project
+    cannot be substituted, and must still be bound."""
+    recording = _RecordingStore(oxigraph_engine.store)
+    monkeypatch.setattr(oxigraph_engine, "_store", recording)
+    q = query(knowledge_graph, "theme-coverage-two-regions")
+    bindings = bind_parameters(q, {}, oxigraph_engine)
+    projected = oxigraph_engine.query(q.sparql, bindings=bindings)
+    assert recording.substitutions[-1] == {ox.Variable(n): to_oxigraph(v) for n, v in bindings.items()}
+    assert {str(row["regionA"]) for row in projected.rows} == {str(ID["region-hovedstaden"])}
+
+    palliation = ID["theme-palliation"]
+    not_projected = "SELECT (COUNT(*) AS ?n) WHERE { ?thing kg:addressesTheme ?theme }"
+    counted = cast(Literal, oxigraph_engine.query(not_projected, bindings={"theme": palliation}).rows[0]["n"])
+    everything = cast(Literal, oxigraph_engine.query(not_projected).rows[0]["n"])
+    assert recording.substitutions[-2:] == [None, None]  # refused as a substitution, then sent as VALUES
+    pinned = oxigraph_engine.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?thing kg:addressesTheme <{palliation}> }}")
+    assert counted == pinned.rows[0]["n"] and counted.toPython() < everything.toPython()

@@ -15,12 +15,14 @@ from rdflib.term import Node
 
 from ..errors import DataFileError, QueryEvaluationError, ResultTooLargeError, SparqlSyntaxError, UnknownFunctionError
 from ..graph.load import expand_paths, graph_name, holds_named_graphs, rdf_format_of
-from ..graph.oxigraph_terms import term_converter, to_rdflib
+from ..graph.oxigraph_terms import term_converter, to_oxigraph, to_rdflib
 from ..namespaces import PREFIXES
 from ..sparql.reading import read_query
 from .base import DatasetSelection, QueryForm, QueryResult, query_form, with_inline_values
 
 _UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported")
+# Oxigraph substitutes only variables the query projects, and says so for any other.
+_NOT_PROJECTED = re.compile(r"does not contains? variable \?\S+ in its SELECT projection")
 _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 _BOOLEAN_FORMATS = {"json", "xml"}  # CSV and TSV have no standard form for ASK: the reference writer decides
@@ -93,8 +95,7 @@ class OxigraphEngine:
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
               dataset: DatasetSelection | None = None, base: str | None = None,
               max_rows: int | None = None) -> QueryResult:
-        sparql = with_inline_values(sparql, bindings)
-        answer = self._run(sparql, dataset, base)
+        answer = self._run_bound(sparql, bindings, dataset, base)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form="ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -163,14 +164,30 @@ class OxigraphEngine:
         answer = self._run(sparql, dataset, base)
         return sum(1 for _ in _at_most(answer, up_to - 1)) if isinstance(answer, ox.QuerySolutions) else 1
 
-    def _run(self, sparql: str, dataset: DatasetSelection | None,
-             base: str | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        # Parameters come as an inline VALUES block (see `with_inline_values`): pyoxigraph's own
-        # substitutions only accept projected variables.
+    def _run_bound(self, sparql: str, bindings: Mapping[str, Node] | None, dataset: DatasetSelection | None,
+                   base: str | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """The query with its parameters as Oxigraph's substitutions where it projects them, else as VALUES.
+
+        Substituted, a parameter reaches the subquery that uses it. Joined from a VALUES block it does not:
+        Oxigraph then evaluates the subquery for every value (theme-coverage-two-regions computed all pairs of
+        500 regions at x100, over a minute, against 0.2 s substituted). Both give the same answers.
+        """
+        if bindings:
+            substitutions = {ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()}
+            try:
+                return self._run(sparql, dataset, base, substitutions)
+            except QueryEvaluationError as exc:
+                if not _NOT_PROJECTED.search(str(exc)):
+                    raise
+        return self._run(with_inline_values(sparql, bindings), dataset, base)
+
+    def _run(self, sparql: str, dataset: DatasetSelection | None, base: str | None,
+             substitutions: Mapping[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
+             ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         # The union of the named graphs is the default graph, unless the query or client names a dataset.
         names_graphs = read_query(sparql).names_graphs
         options: dict[str, object] = {"use_default_graph_as_union": dataset is None and not names_graphs,
-                                       "prefixes": PREFIXES, "base_iri": base}
+                                       "prefixes": PREFIXES, "base_iri": base, "substitutions": substitutions}
         if dataset is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs] or ox.DefaultGraph()
             options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]

@@ -81,10 +81,18 @@ on rdflib and Oxigraph):
   `COALESCE(STR(?label), "")`: rdflib cannot sort on `STR()` of an unbound variable.
 - Bind each parameter in a pattern of the top-level group (`?narrower skos:broader* ?theme`), not only inside
   OPTIONAL, a subquery or one branch of a UNION; where the query aggregates, make it a GROUP BY key. rdflib binds
-  parameters before the query runs, other engines receive them as a VALUES block opening the WHERE clause, and
-  both then agree. A parameter used only in a FILTER (as in `search`) works with both, but not with a trailing
-  VALUES clause.
+  parameters before the query runs, Oxigraph substitutes those the query projects, other engines (and Oxigraph,
+  for the rest) receive them as a VALUES block opening the WHERE clause, and all agree. A parameter used only in
+  a FILTER (as in `search`) works with all three, but not with a trailing VALUES clause.
 - Take labels in Danish (`FILTER(LANG(?label) = "da")`), the language the documents are written in.
+- Write for Oxigraph's planner too; the benchmark's x100 data (bench/README.md) shows where it goes quadratic:
+  - give an OPTIONAL nested in another OPTIONAL a variable the outer one binds (`?amount kg:hasEvidence
+    ?evidence` again in amounts): Oxigraph evaluates the inner one once per outer row, and without such a
+    variable it reads all its matches each time (oxigraph issue 1883);
+  - reach evidence by the path `kg:hasEvidence|(kg:hasStatus/kg:hasEvidence)`, not a UNION of the two ways;
+  - remove rows with MINUS rather than FILTER NOT EXISTS where the removed pattern binds the shared variable
+    itself (recommendations-without-implemented-initiative): Oxigraph compares every row with every match of
+    a NOT EXISTS.
 """
 
 

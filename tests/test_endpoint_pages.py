@@ -14,12 +14,13 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kraeftgraf import resources
+from kraeftgraf.endpoint.service import start_service
 from kraeftgraf.endpoint.settings import EndpointSettings
 from kraeftgraf.graph.load import load_graph
 from kraeftgraf.graph.pipeline import BuiltDataset
 from kraeftgraf.namespaces import ID, KG
 
-from .endpoint_support import app_client, in_source
+from .endpoint_support import app_client, in_source, service_client
 
 REC5 = ID["recommendation-hovedstaden-del-2-5"]
 CLINIC = ID["initiative-hovedstaden-senfoelgeklinik-gastroenheden-hvidovre"]
@@ -82,6 +83,17 @@ def test_the_ontology_page_documents_every_class_and_property_in_both_languages(
             for predicate in (RDFS.label, SKOS.definition):
                 for value in ontology.objects(term, predicate):
                     assert str(value) in page, (term, predicate, value)
+
+
+def test_the_ontology_is_read_when_its_page_is_first_asked_for_not_at_start_up(built: BuiltDataset) -> None:
+    service = start_service(built.dataset, settings=EndpointSettings(workers=1), origin="test data")
+    try:
+        assert "ontology" not in vars(service)  # not read by start_service
+        with service_client(service) as client:
+            assert client.get("/ontology", headers={"Accept": "text/turtle"}).status_code == 200
+        assert isomorphic(vars(service)["ontology"], load_graph(resources.ontology_files()))
+    finally:
+        service.close()
 
 
 def test_the_ontology_page_says_how_to_cite_a_fact_in_prov_o_web_annotation_and_wikidata_terms(

@@ -1,5 +1,6 @@
 """Turn the measurements into the JSON record, the ratios kraeftgraf/peer, the targets, and Markdown tables."""
 
+import argparse
 import json
 import statistics
 import sys
@@ -290,17 +291,21 @@ def refresh(record: dict[str, Any]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """python -m bench.report [FILE] [--rewrite]: print a recorded run as Markdown (--rewrite: also store the
     summaries and targets worked out again)."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    rewrite = "--rewrite" in args
-    names = [a for a in args if a != "--rewrite"]
-    path = Path(names[0] if names else "bench/results/latest.json")
-    record = json.loads(path.read_text(encoding="utf-8"))
+    parser = argparse.ArgumentParser(prog="python -m bench.report", description="Print a recorded run as Markdown.")
+    parser.add_argument("record", nargs="?", type=Path, default=Path("bench/results/latest.json"),
+                        help="the JSON record bench.run wrote (default: bench/results/latest.json)")
+    parser.add_argument("--rewrite", action="store_true",
+                        help="also store the summaries and targets worked out again in the record")
+    args = parser.parse_args(argv)
+    try:
+        record = json.loads(args.record.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        parser.error(f"{args.record}: cannot read a JSON record ({exc}); give the file bench.run wrote with --json")
     refresh(record)
-    if rewrite:
-        path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.rewrite:
+        args.record.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(markdown_record(record))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

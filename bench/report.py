@@ -307,5 +307,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(markdown_record(record))
     return 0
 
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,7 +15,7 @@ from kraeftgraf.engines.base import QueryEngine, QueryResult, rows_as_tuples, wi
 from kraeftgraf.engines.oxigraph import OxigraphEngine
 from kraeftgraf.errors import ParameterError
 from kraeftgraf.graph.oxigraph_terms import to_oxigraph
-from kraeftgraf.namespaces import ID
+from kraeftgraf.namespaces import ID, KG
 from kraeftgraf.queries.saved import (
     Parameter,
     SavedQuery,
@@ -237,3 +237,17 @@ def test_oxigraph_substitutes_a_projected_parameter_and_joins_any_other_as_value
     assert recording.substitutions[-2:] == [None, None]  # refused as a substitution, then sent as VALUES
     pinned = oxigraph_engine.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?thing kg:addressesTheme <{palliation}> }}")
     assert counted == pinned.rows[0]["n"] and counted.toPython() < everything.toPython()
+
+
+def test_a_text_oxigraph_refused_to_substitute_into_goes_as_values_at_once_the_next_time(
+        oxigraph_engine: OxigraphEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    recording = _RecordingStore(oxigraph_engine.store)
+    monkeypatch.setattr(oxigraph_engine, "_store", recording)
+    not_projected = "SELECT (COUNT(*) AS ?n) WHERE { ?thing kg:addressesTheme ?theme . ?thing a ?kind }"
+    first = oxigraph_engine.query(not_projected, bindings={"theme": ID["theme-palliation"]})
+    assert [bool(s) for s in recording.substitutions] == [True, False]  # tried, refused, sent as VALUES
+    again = oxigraph_engine.query(not_projected, bindings={"theme": ID["theme-palliation"]})
+    assert [bool(s) for s in recording.substitutions] == [True, False, False] and again.rows == first.rows
+    # other parameter names of the same text are a different question (this one is not projected either)
+    oxigraph_engine.query(not_projected, bindings={"kind": KG.Initiative})
+    assert [bool(s) for s in recording.substitutions[3:]] == [True, False]

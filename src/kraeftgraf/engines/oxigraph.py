@@ -49,6 +49,10 @@ class OxigraphEngine:
         self._store = store
         self.location = location
         self._opened_by = os.getpid()
+        # (query text, parameter names) Oxigraph refused to substitute: sent as VALUES at once the next time, not
+        # tried again (the refused attempt doubled the cost of a light query). Texts with parameters come from
+        # the program and the saved queries, so this stays small.
+        self._values_only: set[tuple[str, frozenset[str]]] = set()
 
     @property
     def store(self) -> ox.Store:
@@ -172,13 +176,15 @@ class OxigraphEngine:
         Oxigraph then evaluates the subquery for every value (theme-coverage-two-regions computed all pairs of
         500 regions at x100, over a minute, against 0.2 s substituted). Both give the same answers.
         """
-        if bindings:
+        refused = (sparql, frozenset(bindings or ()))
+        if bindings and refused not in self._values_only:
             substitutions = {ox.Variable(name): to_oxigraph(value) for name, value in bindings.items()}
             try:
                 return self._run(sparql, dataset, base, substitutions)
             except QueryEvaluationError as exc:
                 if not _NOT_PROJECTED.search(str(exc)):
                     raise
+                self._values_only.add(refused)
         return self._run(with_inline_values(sparql, bindings), dataset, base)
 
     def _run(self, sparql: str, dataset: DatasetSelection | None, base: str | None,

@@ -161,6 +161,44 @@ def test_a_sealed_process_cannot_read_files_or_start_programs(tmp_path: Path) ->
     assert "imports work" in done.stdout
 
 
+def test_a_sealed_process_opens_only_the_sqlite_files_it_was_given(tmp_path: Path) -> None:
+    """The workers may map the full-text index, and no other database: not an existing one, not a new one (which
+    SQLite would create), not through a file: URI; nor may SQLite load an extension (native code from a file),
+    where this Python's SQLite can load extensions at all."""
+    import sqlite3
+
+    extensions = hasattr(sqlite3.Connection, "enable_load_extension")
+
+    allowed, secret, created = tmp_path / "index.sqlite", tmp_path / "secret.sqlite", tmp_path / "new.sqlite"
+    for path, value in ((allowed, "INDEX-ROW"), (secret, "MARKER-93be11")):
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE t (v TEXT)")
+            connection.execute("INSERT INTO t VALUES (?)", (value,))
+        connection.close()
+    done = run_sealed(f"""
+        import sqlite3
+        from kraeftgraf.errors import QueryRefusedError
+        read = "SELECT v FROM t"
+        attempts = [lambda: sqlite3.connect({str(secret)!r}).execute(read).fetchall(),
+                    lambda: sqlite3.connect({secret.as_uri() + "?mode=ro"!r}, uri=True).execute(read).fetchall(),
+                    lambda: sqlite3.connect({str(created)!r}).execute("CREATE TABLE x (y)")]
+        if {extensions}:
+            attempts.append(lambda: sqlite3.connect(":memory:").enable_load_extension(True))
+        for attempt in attempts:
+            try:
+                print("leaked:", attempt())
+            except QueryRefusedError as refused:
+                print("BLOCKED", refused)
+        print(sqlite3.connect({allowed.as_uri() + "?mode=ro"!r}, uri=True).execute("SELECT v FROM t").fetchall())
+        print(sqlite3.connect(":memory:").execute("SELECT 'IN-MEMORY'").fetchall())
+        """, seal=f"seal_process(readable=[__import__('pathlib').Path({str(allowed)!r})])")
+    assert done.returncode == 0, done.stderr
+    assert "leaked" not in done.stdout and "MARKER-93be11" not in done.stdout
+    assert done.stdout.count("BLOCKED") == (4 if extensions else 3)
+    assert not created.exists()
+    assert "INDEX-ROW" in done.stdout and "IN-MEMORY" in done.stdout
+
+
 def test_rdflib_in_a_sealed_process_never_opens_a_file_named_by_from(tmp_path: Path) -> None:
     marker = tmp_path / "graph.ttl"
     marker.write_text("<urn:a> <urn:b> 'MARKER-51c2e8' .", encoding="utf-8")

@@ -17,7 +17,7 @@ from kraeftgraf.errors import SearchFilterError, SearchTextError
 from kraeftgraf.graph.load import load_dataset
 from kraeftgraf.graph.pipeline import BuiltDataset
 from kraeftgraf.namespaces import ID, KG
-from kraeftgraf.search.build import IndexCache, index_bytes, index_of, index_of_dataset
+from kraeftgraf.search.build import IndexCache, index_file, index_of, index_of_dataset
 from kraeftgraf.search.index import SearchIndex, build_index, fts5_available
 from kraeftgraf.search.snippets import marked_text
 from kraeftgraf.search.texts import read_corpus
@@ -199,10 +199,11 @@ def test_the_index_survives_its_bytes_and_the_cache(sample: SearchIndex, tmp_pat
     assert [h.resource for h in copy.search("midler").hits] == [h.resource for h in sample.search("midler").hits]
     cache = IndexCache(tmp_path)
     engine = RdflibEngine(load_dataset([SAMPLE]))
-    first = index_bytes(engine, version="v1", cache=cache)
-    assert cache.path("v1").is_file() and cache.load("v1") == first
-    assert index_bytes(engine, version="v1", cache=cache) == first
-    assert index_of(engine).describe()["texts"] == copy.describe()["texts"]
+    stored = index_file(engine, version="v1", cache=cache)
+    assert stored == cache.path("v1") and cache.load("v1") == stored
+    kept = SearchIndex.open_file(stored)
+    assert [h.resource for h in kept.search("midler").hits] == [h.resource for h in sample.search("midler").hits]
+    assert index_of(engine).describe()["texts"] == copy.describe()["texts"] == kept.describe()["texts"]
 
 
 def test_the_python_api_searches(knowledge_graph: KnowledgeGraph) -> None:

@@ -26,9 +26,10 @@ from kraeftgraf.engines.oxigraph import OxigraphEngine
 from kraeftgraf.errors import SearchFilterError
 from kraeftgraf.graph.pipeline import BuiltDataset
 from kraeftgraf.namespaces import ID, KG
-from kraeftgraf.search.build import index_bytes
+from kraeftgraf.search.build import index_of
 from kraeftgraf.search.index import SearchHit, build_index
 from kraeftgraf.search.passages import MAX_CHARACTERS, MAX_LINES, SOURCE_TEXT_FIELD, passages
+from kraeftgraf.search.served import ServedIndex
 from kraeftgraf.search.texts import Corpus, Source, Text
 
 from .endpoint_support import app_client
@@ -201,13 +202,16 @@ def test_a_curated_text_ranks_above_a_source_passage_that_says_the_same() -> Non
 
 def test_the_workers_search_the_texts_without_reading_a_file(built: BuiltDataset, monkeypatch: pytest.MonkeyPatch,
                                                              tmp_path: Path) -> None:
-    """The index is built before the workers fork; a worker opens it from bytes, with no source folder at hand."""
+    """The index is built before the workers fork; a worker opens its file, with no source folder at hand."""
     engine = OxigraphEngine.from_dataset(built.require_valid().dataset)
-    data = index_bytes(engine)
+    served = ServedIndex.of_index(index_of(engine))
     monkeypatch.setattr(resources, "sources_dir", lambda: tmp_path / "no-such-folder")
-    context = WorkerContext(engine=engine, graphs=frozenset(), max_rows=10, search_index=data)
-    answer = search_job([("text", "pårørende"), ("in", "text"), ("document", "id:document-sjaelland-8-punktsplan")],
-                        None).run(context)
+    context = WorkerContext(engine=engine, graphs=frozenset(), max_rows=10, search_index=served)
+    try:
+        answer = search_job([("text", "pårørende"), ("in", "text"),
+                             ("document", "id:document-sjaelland-8-punktsplan")], None).run(context)
+    finally:
+        served.close()
     assert b'"sourceText"' in answer.body and b"#L" in answer.body
 
 

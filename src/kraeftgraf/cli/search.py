@@ -42,7 +42,7 @@ def _search(args: argparse.Namespace) -> int:
     from ..graph.build_cache import BuildCache
     from ..graph.pipeline import build
     from ..namespaces import PREFIXES
-    from ..search.build import IndexCache, index_bytes
+    from ..search.build import IndexCache, index_file
     from ..search.formats import results_csv, results_json
     from ..search.index import SearchIndex
     from ..search.query import expand_name
@@ -50,8 +50,8 @@ def _search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise SearchFilterError("--limit", str(args.limit), "give a number of hits of at least 1.")
     built = build(args.data, cache=BuildCache()).require_valid()
-    data = index_bytes(OxigraphEngine.from_dataset(built.dataset), version=built.version, cache=IndexCache())
-    index = SearchIndex.from_bytes(data)
+    index = SearchIndex.open_file(index_file(OxigraphEngine.from_dataset(built.dataset), version=built.version,
+                                             cache=IndexCache()))
     results = index.search(
         args.text, document=expand_name("--document", args.document, PREFIXES) if args.document else None,
         cls=expand_name("--class", args.cls, PREFIXES) if args.cls else None, limit=args.limit, lang=args.lang,

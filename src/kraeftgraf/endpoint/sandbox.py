@@ -8,8 +8,9 @@ The first layer (`safety.inspect_query`) refuses queries that would call out. Th
 - installs a seccomp filter (through libseccomp) that refuses to create any socket (a Unix-domain one only where
   the relay below must be reached), to set up io_uring (which can open sockets without the socket system call),
   to start programs and to reach into other processes (ptrace, process_vm_*, pidfd_getfd);
-- adds a Python audit hook (PEP 578) that refuses network events, starting programs and opening files
-  outside Python's own installation, so that rdflib gets a clear error instead of a fetched URL.
+- adds a Python audit hook (PEP 578) that refuses network events, starting programs, loading SQLite extensions,
+  and opening files or SQLite databases outside Python's own installation (but for the files it names: the
+  full-text index), so that rdflib gets a clear error instead of a fetched URL.
 
 Seccomp filters and namespaces are inherited by every process forked afterwards and cannot be lifted. Where the
 operating system offers neither, the process is still sealed by the audit hook alone (which cannot stop code
@@ -25,7 +26,9 @@ import socket
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from ..errors import QueryRefusedError
 
@@ -38,6 +41,8 @@ _OUTBOUND_EVENTS = frozenset({
     "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile", "webbrowser.open",
 })
 _CODE_SUFFIXES = (".py", ".pyc", ".so")
+# SQLite runs native code from a file it is told to load: never in a sealed process.
+_SQLITE_CODE_EVENTS = frozenset({"sqlite3.enable_load_extension", "sqlite3.load_extension"})
 # io_uring opens sockets without the socket call; exec starts programs; ptrace, the process_vm calls and
 # pidfd_getfd reach into other processes, where a socket of the server's could be taken over.
 _REFUSED_SYSCALLS = {"io_uring_setup": errno.ENOSYS, "io_uring_enter": errno.ENOSYS,
@@ -68,11 +73,13 @@ class SealReport:
         return f"Query workers cannot open network connections: {' and '.join(self.applied)}{also}."
 
 
-def seal_process(*, keep_fds: Iterable[int] = (), relay: str | None = None, backend: str | None = None) -> SealReport:
+def seal_process(*, keep_fds: Iterable[int] = (), relay: str | None = None, backend: str | None = None,
+                 readable: Iterable[Path] = ()) -> SealReport:
     """From now on this process and its children cannot reach the network, start programs or read other files.
 
     `relay` is the Unix socket through which the remote endpoint at `backend` (a URL) may be reached; the audit
-    hook lets requests to that URL through and nothing else. Call it in a single-threaded process.
+    hook lets requests to that URL through and nothing else. `readable` are the files outside Python that the
+    process may still open (as a file or as an SQLite database). Call it in a single-threaded process.
     """
     import rdflib.plugins.sparql
 
@@ -85,7 +92,7 @@ def seal_process(*, keep_fds: Iterable[int] = (), relay: str | None = None, back
             applied.append(measure())
         except OSError as exc:
             missing.append(str(exc))
-    _add_audit_hook(relay=relay, backend=backend)
+    _add_audit_hook(relay=relay, backend=backend, readable=frozenset(os.path.realpath(p) for p in readable))
     return SealReport(applied=tuple(applied), missing=tuple(missing))
 
 
@@ -141,7 +148,7 @@ def _seccomp_filter(*, unix_sockets: bool) -> str:
     return f"a seccomp filter that refuses {sockets}, io_uring, starting programs and reaching into other processes"
 
 
-def _add_audit_hook(*, relay: str | None, backend: str | None) -> None:
+def _add_audit_hook(*, relay: str | None, backend: str | None, readable: frozenset[str]) -> None:
     allowed_roots = tuple(sorted({os.path.realpath(p) + os.sep for p in
                                   (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}))
 
@@ -157,12 +164,33 @@ def _add_audit_hook(*, relay: str | None, backend: str | None) -> None:
     def refuse_outside_access(event: str, args: tuple[Any, ...]) -> None:
         if event in _OUTBOUND_EVENTS and not permitted(event, args):
             raise QueryRefusedError(f"it led to {event}, and the endpoint never reaches outside its own data")
+        if event in _SQLITE_CODE_EVENTS:
+            raise QueryRefusedError(f"it led to {event}, and the endpoint never loads code for a query")
+        if event == "sqlite3.connect" and args and isinstance(args[0], str | bytes | os.PathLike):
+            path = sqlite_database_path(os.fsdecode(args[0]))
+            if path is not None and os.path.realpath(path) not in readable:
+                raise QueryRefusedError(f"it tried to open the database {path!r}, and the endpoint never reads "
+                                        "files for a query")
         if event == "open" and args and isinstance(args[0], str | bytes | os.PathLike):
             path = os.fsdecode(args[0])
-            if not path.endswith(_CODE_SUFFIXES) and not os.path.realpath(path).startswith(allowed_roots):
+            real = os.path.realpath(path)
+            if not path.endswith(_CODE_SUFFIXES) and not real.startswith(allowed_roots) and real not in readable:
                 raise QueryRefusedError(f"it tried to read {path!r}, and the endpoint never reads files for a query")
 
     sys.addaudithook(refuse_outside_access)
+
+
+def sqlite_database_path(database: str) -> str | None:
+    """The file an sqlite3.connect argument names (a path, or a file: URI); None for a database in memory."""
+    if database == ":memory:" or database == "":
+        return None
+    if database.startswith("file:"):
+        parts = urlsplit(database)
+        options = parts.query.split("&")
+        if parts.path in ("", ":memory:") or "mode=memory" in options or "vfs=memdb" in options:
+            return None
+        return unquote(parts.path)
+    return database
 
 
 def address_space() -> int | None:

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from ..errors import NotAcceptableError, ProtocolError, SearchFilterError, SearchTextError, SearchUnavailableError
 from ..namespaces import PREFIXES
 from ..search.formats import results_bytes
-from ..search.index import DEFAULT_LIMIT, MAX_LIMIT, SCOPES, SearchIndex
+from ..search.index import DEFAULT_LIMIT, MAX_LIMIT, SCOPES
 from ..search.query import MAX_LENGTH, expand_name, parse_search
 from .api_parameters import label_language, shown, single_parameters, whole_number
 from .protocol import negotiate
@@ -24,7 +24,7 @@ _PARAMETERS = ("text", "document", "class", "in", "limit", "lang", "format")
 
 @dataclass(frozen=True)
 class SearchJob:
-    """One full-text search, run in a worker on its own in-memory copy of the index."""
+    """One full-text search, run in a worker on the served index file (mapped once per worker)."""
 
     text: str
     document: str | None
@@ -39,10 +39,10 @@ class SearchJob:
         chosen = negotiate(self.accept, SEARCH_OFFERS)
         if chosen is None:
             raise NotAcceptableError("search results", self.accept or "", [m for m, _ in SEARCH_OFFERS])
-        data = context.search_index
-        if data is None:
+        served = context.search_index
+        if served is None:
             raise SearchUnavailableError()
-        index = context.memo("search-index", lambda: SearchIndex.from_bytes(data))
+        index = context.memo("search-index", served.open)
         results = index.search(self.text, document=self.document, cls=self.cls, limit=self.limit, lang=self.lang,
                                scope=self.scope)
         return Answer(_MEDIA[chosen], results_bytes(results, chosen, root=self.root))

@@ -24,6 +24,7 @@ from .workers import Answer, WorkerContext, WorkerPool
 
 if TYPE_CHECKING:
     from ..engines.oxigraph import OxigraphEngine
+    from ..search.served import ServedIndex
 
 
 @dataclass
@@ -46,6 +47,8 @@ class EndpointService:
     def close(self) -> None:
         """Stop the workers (and the relay to a remote endpoint)."""
         self.pool.close()
+        if self.pool.context.search_index is not None:
+            self.pool.context.search_index.close()
         if self.relay is not None:
             self.relay.close()
 
@@ -172,14 +175,17 @@ def _start_oxigraph(engine: "OxigraphEngine", *, origin: str, version: str,
     return _start(context, summary, settings=settings, queries=None, version=f"{engine.name}:{version}")
 
 
-def search_index(engine: QueryEngine, version: str | None) -> bytes:
-    """The full-text index of the served data, built here before the workers fork (they open it from these bytes).
+def search_index(engine: QueryEngine, version: str | None) -> "ServedIndex":
+    """The full-text index of the served data, built here before the workers fork (they map its file).
 
     Kept in the cache beside the builds when the data's version is known, so the next start reads it back.
     """
-    from ..search.build import IndexCache, index_bytes
+    from ..search.build import IndexCache, index_file, index_of
+    from ..search.served import ServedIndex
 
-    return index_bytes(engine, version=version, cache=IndexCache() if version is not None else None)
+    if version is None:
+        return ServedIndex.of_index(index_of(engine))
+    return ServedIndex.of_file(index_file(engine, version=version, cache=IndexCache()))
 
 
 def summarize(dataset: Dataset, *, origin: str) -> DatasetSummary:

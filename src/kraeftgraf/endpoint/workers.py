@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..engines.base import HoldsHandles, QueryEngine
 from ..errors import (
@@ -39,6 +39,9 @@ from .admission import Admission, CostMemory, cost_key
 from .egress import route_urllib_through
 from .problems import BACKEND_FAILED, HttpProblem, problem_for
 from .sandbox import SealReport, address_space, limit_memory, seal_process
+
+if TYPE_CHECKING:
+    from ..search.served import ServedIndex
 
 _LENGTH = struct.Struct("!Q")
 _PID = struct.Struct("!i")
@@ -59,7 +62,7 @@ class WorkerContext:
     max_rows: int
     backend: str | None = None  # the one URL a worker may reach: a remote SPARQL endpoint serving the data
     relay: str | None = None  # the Unix socket through which it reaches the backend (see `egress`)
-    search_index: bytes | None = None  # the full-text index, serialized (each worker opens its own copy in memory)
+    search_index: "ServedIndex | None" = None  # the full-text index's file, which a worker that searches maps
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], Memo]) -> Memo:
@@ -434,7 +437,8 @@ def _zygote_main(control: socket.socket, context: WorkerContext, timeout: float,
     baseline = address_space()  # the workers start as copies of this process
     if context.relay is not None:
         route_urllib_through(context.relay)
-    report = seal_process(keep_fds=[control.fileno()], relay=context.relay, backend=context.backend)
+    index = () if context.search_index is None else (context.search_index.path,)
+    report = seal_process(keep_fds=[control.fileno()], relay=context.relay, backend=context.backend, readable=index)
     control.sendall(_frame(report))
     while control.recv(1) == _SPAWN:
         server_end, worker_end = socket.socketpair()

@@ -7,7 +7,7 @@ a changed module under the same version number must build (and validate) again.
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rdflib import Dataset
@@ -83,14 +83,25 @@ class BuildCache:
 
     def store(self, key: str, dataset: Dataset) -> None:
         """Write atomically (temporary file, then rename), so a crash never leaves half an entry."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        partial = self.folder / f"{key}.nq.partial"
-        dataset.serialize(destination=partial, format="nquads")
-        partial.replace(self.folder / f"{key}.nq")
+        store_atomically(self.folder / f"{key}.nq", lambda partial: dataset.serialize(destination=partial,
+                                                                                     format="nquads"))
         prune(self.folder, ".nq")
 
 
 KEEP_ENTRIES = 12  # of each kind: every change of the program or the data makes a new one, and none is reused
+
+
+def store_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Have `write` fill a temporary file of this process's own beside `path`, then rename it to `path`: a crash
+    never leaves half an entry, two processes storing the same entry never write into one file, and a reader never
+    sees a file change under it (it keeps the one it opened)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        write(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def mark_used(path: Path) -> bool:

@@ -1,15 +1,16 @@
-"""The index of a dataset and of its documents' shipped texts, built once per dataset version and kept beside the
-build cache, so serving starts fast. Built where the texts can be read (before the endpoint's workers fork): the
-workers open it from bytes and never read a file."""
+"""The index of a dataset and of its documents' shipped texts, built once per dataset version and kept as a file
+beside the build cache, so serving starts fast. Built where the texts can be read (before the endpoint's workers
+fork): the workers open the finished file (`served.ServedIndex`) and never read a source text."""
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 from rdflib import Dataset
 
 from .. import resources
 from ..engines.base import QueryEngine, RdflibEngine
-from ..graph.build_cache import content_version, default_cache_dir, mark_used, program_digest, prune
+from ..graph.build_cache import content_version, default_cache_dir, mark_used, program_digest, prune, store_atomically
 from ..graph.source_folder import SourceFolder
 from .index import SearchIndex, build_index
 from .passages import document_texts, passage_texts
@@ -18,8 +19,8 @@ from .words import STEMMER
 
 
 class IndexCache:
-    """Index bytes by dataset version, program, stemmer and shipped source texts; a missing or unreadable entry is
-    built again.
+    """Index files by dataset version, program, stemmer and shipped source texts; a missing entry, or one that is
+    no index, is built again.
 
     The program's digest is part of the key whatever the version says (a store's version does not include it):
     an index is only as right as the code that read the texts. So are the shipped texts' bytes (a store written
@@ -34,35 +35,29 @@ class IndexCache:
         key = hashlib.sha256(f"{version}\n{program_digest()}\n{STEMMER}\n{texts}".encode()).hexdigest()
         return self.folder / f"{key}.search.sqlite"
 
-    def load(self, version: str) -> bytes | None:
+    def load(self, version: str) -> Path | None:
+        """The entry's file when there is one that opens as an index (it is marked used, so pruning keeps it)."""
         path = self.path(version)
         if not mark_used(path):
             return None
         try:
-            return path.read_bytes()
-        except OSError:
+            SearchIndex.open_file(path).connection.close()
+        except (sqlite3.DatabaseError, OSError):
             return None
+        return path
 
-    def store(self, version: str, data: bytes) -> None:
-        """Write atomically (temporary file, then rename), so a crash never leaves half an index."""
+    def store(self, version: str, index: SearchIndex) -> Path:
+        """Write atomically (temporary file, then rename), so a crash never leaves half an index, and no reader
+        ever sees a file change under it."""
         path = self.path(version)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_bytes(data)
-        partial.replace(path)
+        store_atomically(path, lambda partial: partial.write_bytes(index.to_bytes()))
         prune(self.folder, ".search.sqlite")
+        return path
 
 
-def index_bytes(engine: QueryEngine, *, version: str | None = None, cache: IndexCache | None = None) -> bytes:
-    """The serialized index of the engine's dataset: from the cache when it holds this version, else built."""
-    if cache is not None and version is not None:
-        kept = cache.load(version)
-        if kept is not None:
-            return kept
-    data = index_of(engine).to_bytes()
-    if cache is not None and version is not None:
-        cache.store(version, data)
-    return data
+def index_file(engine: QueryEngine, *, version: str, cache: IndexCache) -> Path:
+    """The index file of the engine's dataset: the cache's when it holds this version, else built and stored."""
+    return cache.load(version) or cache.store(version, index_of(engine))
 
 
 def index_of(engine: QueryEngine) -> SearchIndex:

@@ -1,14 +1,17 @@
-"""The full-text index: SQLite FTS5 over stemmed texts, ranked by BM25, held in memory and moved as bytes.
+"""The full-text index: SQLite FTS5 over stemmed texts, ranked by BM25.
 
 FTS5 has no Danish tokenizer, so the words are stemmed here (`words`) and FTS5 indexes the stems, separated by
 spaces, in the column `stems`; the column `words` holds the same words unstemmed, for prefix searches. The
-original texts stay in a plain table, for snippets. An index is built once (`build_index`), written out as bytes
-(`SearchIndex.to_bytes`: SQLite's own serialization) and opened from them in any process, without a file.
+original texts stay in a plain table, for snippets. An index is built once in memory (`build_index`), written out
+as bytes (`SearchIndex.to_bytes`: SQLite's own database format), and opened either from those bytes (a private
+copy in memory) or from a file holding them (`SearchIndex.open_file`: mapped, so that processes reading the same
+file share its pages).
 """
 
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, get_args
 
 from ..errors import SearchFilterError
@@ -113,6 +116,24 @@ class SearchIndex:
         connection = _connect()
         connection.deserialize(data)
         connection.execute("PRAGMA query_only = ON")
+        return cls(connection)
+
+    @classmethod
+    def open_file(cls, path: Path) -> "SearchIndex":
+        """Open an index file written from `to_bytes`, read-only and mapped into memory (one map per process).
+
+        The file must not change while it is open (SQLite is told it is immutable, so it takes no locks): the
+        index cache only ever renames a finished file into place. sqlite3.DatabaseError when it is no index.
+        """
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                     check_same_thread=False)
+        try:
+            connection.execute(f"PRAGMA mmap_size = {path.stat().st_size}")  # SQLite caps it at its own maximum
+            connection.execute("PRAGMA query_only = ON")
+            connection.execute("SELECT count(*) FROM meta").fetchone()  # a file that is no index fails here
+        except (sqlite3.DatabaseError, OSError):
+            connection.close()
+            raise
         return cls(connection)
 
     def to_bytes(self) -> bytes:

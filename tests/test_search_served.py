@@ -1,0 +1,122 @@
+"""The index file an endpoint serves: kept in the cache, owned by the endpoint while it runs, mapped by the workers.
+
+The workers share the index's pages through the operating system instead of each holding a copy: the tests look
+at what a worker has mapped, and at what happens to the file when the cache is pruned or a forked process ends.
+"""
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kraeftgraf.endpoint.search_routes import search_job
+from kraeftgraf.endpoint.workers import Answer, WorkerContext, WorkerPool
+from kraeftgraf.engines.base import RdflibEngine
+from kraeftgraf.engines.oxigraph import OxigraphEngine
+from kraeftgraf.graph.load import load_dataset
+from kraeftgraf.search import build
+from kraeftgraf.search.build import IndexCache, index_file
+from kraeftgraf.search.index import SearchIndex
+from kraeftgraf.search.served import ServedIndex
+
+from .conftest import TESTS
+
+SAMPLE = TESTS / "data" / "search-sample.ttl"
+
+
+@pytest.fixture
+def engine() -> RdflibEngine:
+    return RdflibEngine(load_dataset([SAMPLE]))
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> IndexCache:
+    return IndexCache(tmp_path / "cache")
+
+
+@pytest.fixture
+def served(engine: RdflibEngine, cache: IndexCache) -> Iterator[ServedIndex]:
+    index = ServedIndex.of_file(index_file(engine, version="v1", cache=cache))
+    yield index
+    index.close()
+
+
+def resources_found(index: SearchIndex, text: str) -> list[str]:
+    return [hit.resource for hit in index.search(text).hits]
+
+
+def test_a_cached_index_is_read_back_and_not_built_again(engine: RdflibEngine, cache: IndexCache,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    stored = index_file(engine, version="v1", cache=cache)
+
+    def built_again(_engine: object) -> SearchIndex:
+        raise AssertionError("the cached index was built again")
+
+    monkeypatch.setattr(build, "index_of", built_again)
+    assert index_file(engine, version="v1", cache=cache) == stored
+    with pytest.raises(AssertionError, match="built again"):
+        index_file(engine, version="v2", cache=cache)  # another version is no hit
+
+
+def test_a_cache_entry_that_is_no_index_is_built_again(engine: RdflibEngine, cache: IndexCache) -> None:
+    damaged = cache.path("v1")
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"not an SQLite database, as a disk error or another program might leave it" * 100)
+    assert cache.load("v1") is None
+    stored = index_file(engine, version="v1", cache=cache)
+    assert stored == damaged
+    assert resources_found(SearchIndex.open_file(stored), "midler")
+
+
+def test_no_partial_file_is_left_beside_a_stored_index(engine: RdflibEngine, cache: IndexCache) -> None:
+    index_file(engine, version="v1", cache=cache)
+    assert sorted(p.suffix for p in cache.folder.iterdir()) == [".sqlite"]
+
+
+def test_the_served_file_outlives_its_cache_entry(served: ServedIndex, cache: IndexCache,
+                                                  engine: RdflibEngine) -> None:
+    cache.path("v1").unlink()  # what pruning does when twelve newer entries come in while the endpoint serves
+    assert resources_found(served.open(), "midler") == resources_found(build.index_of(engine), "midler")
+    served.close()
+    assert not served.path.exists() and not served.folder.exists()
+
+
+def test_an_index_without_a_version_is_served_from_a_file_of_its_own(engine: RdflibEngine) -> None:
+    index = build.index_of(engine)
+    served = ServedIndex.of_index(index)
+    try:
+        assert resources_found(served.open(), "midler") == resources_found(index, "midler")
+    finally:
+        served.close()
+    assert not served.folder.exists()
+
+
+def test_only_the_process_that_made_the_served_file_removes_it(served: ServedIndex) -> None:
+    pid = os.fork()
+    if pid == 0:  # a worker forked from the server ends; it must not take the server's file with it
+        served.close()
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert served.path.is_file()
+    served.close()
+    assert not served.folder.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="a process's maps are read from Linux's /proc")
+def test_a_worker_maps_the_served_file_after_its_cache_entry_is_gone(served: ServedIndex, cache: IndexCache) -> None:
+    """The workers are sealed (they may open no other file) and start after the cache entry is gone."""
+    cache.path("v1").unlink()
+    pool = WorkerPool(WorkerContext(engine=OxigraphEngine(ox.Store()), graphs=frozenset(), max_rows=10,
+                                    search_index=served), workers=1, fast_workers=0, timeout=10.0, memory_limit_mb=512)
+    pool.start()
+    try:
+        answer = asyncio.run(pool.run(search_job([("text", "midler")], "application/json")))
+        assert isinstance(answer, Answer) and b'"hits"' in answer.body and b"midler" in answer.body
+        [worker] = pool._idle["general"]
+        maps = Path(f"/proc/{worker.pid}/maps").read_text()
+    finally:
+        pool.close()
+    assert str(served.path.resolve()) in maps

@@ -5,6 +5,7 @@ a worker stays busy; the pool itself is the real one, with real forked processes
 """
 
 import asyncio
+import mmap
 import os
 import signal
 import threading
@@ -20,6 +21,7 @@ import pytest
 from kraeftgraf.endpoint.problems import HttpProblem
 from kraeftgraf.endpoint.workers import Answer, WorkerContext, WorkerPool
 from kraeftgraf.engines.oxigraph import OxigraphEngine
+from kraeftgraf.search.served import ServedIndex
 from reliability.processes import children
 
 MakePool = Callable[..., WorkerPool]
@@ -51,6 +53,19 @@ class Allocate:
 
 
 _KEPT_BY_THE_WORKER: list[bytes] = []
+
+
+@dataclass(frozen=True)
+class MapTheIndex:
+    """Maps the served index file and reads every page of it, as a broad search does through SQLite, and keeps the
+    map (as the worker's SQLite connection does); then says which process ran it."""
+
+    def run(self, context: WorkerContext) -> Answer:
+        assert context.search_index is not None
+        with open(context.search_index.path, "rb") as file:
+            mapped = context.memo("map", lambda: mmap.mmap(file.fileno(), 0, prot=mmap.PROT_READ))
+        assert sum(mapped[offset] for offset in range(0, len(mapped), mmap.PAGESIZE)) == 0
+        return Answer("text/plain", str(os.getpid()).encode())
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,27 @@ def test_a_worker_that_grew_large_is_replaced_after_its_query(make_pool: MakePoo
     assert large == small
     after = run(pool, Allocate(1))
     assert isinstance(after, int) and after != large
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="mapped pages are told apart through Linux's /proc")
+def test_a_worker_that_mapped_a_large_index_is_not_replaced_for_it(tmp_path: Path) -> None:
+    """The index's pages are the file cache's, shared by all workers: retiring the worker would give none back."""
+    served = ServedIndex(tmp_path)
+    with open(served.path, "wb") as file:
+        file.truncate(160 * 1024 * 1024)  # no disk needed: its pages are read as zeros
+    pool = WorkerPool(WorkerContext(engine=OxigraphEngine(ox.Store()), graphs=frozenset(), max_rows=10,
+                                    search_index=served), workers=1, fast_workers=0, timeout=10.0, memory_limit_mb=512,
+                      recycle_mb=64)
+    pool.start()
+    try:
+        mapping = run(pool, MapTheIndex())
+        assert isinstance(mapping, int)
+        assert resident_mb(mapping) > 160  # the pages were really read in
+        assert run(pool, Allocate(1)) == mapping
+        assert run(pool, Allocate(160)) == mapping  # its heap growing still retires it, after that query
+        assert run(pool, Allocate(1)) != mapping
+    finally:
+        pool.close()
 
 
 def test_a_worker_gives_back_the_heap_a_large_query_freed(make_pool: MakePool) -> None:

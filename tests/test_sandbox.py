@@ -8,6 +8,7 @@ HTTP client), since that is what the hooks cannot stop.
 import asyncio
 import ctypes
 import errno
+import os
 import socket
 import subprocess
 import sys
@@ -197,6 +198,26 @@ def test_a_sealed_process_opens_only_the_sqlite_files_it_was_given(tmp_path: Pat
     assert done.stdout.count("BLOCKED") == (4 if extensions else 3)
     assert not created.exists()
     assert "INDEX-ROW" in done.stdout and "IN-MEMORY" in done.stdout
+
+
+def test_a_sealed_process_reads_its_memory_counters_and_nothing_else_of_proc() -> None:
+    """/proc/self/statm is let through (workers tell their heap from mapped pages with it); the rest of /proc is
+    not: its environment could hold a secret."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        from kraeftgraf.endpoint.sandbox import seal_process
+        from kraeftgraf.errors import QueryRefusedError
+        seal_process()
+        print("statm", len(open("/proc/self/statm").read().split()))
+        for path in ("/proc/self/environ", "/proc/self/status", "/proc/self/../self/statm"):
+            try:
+                print("leaked:", open(path, "rb").read())
+            except QueryRefusedError:
+                print("BLOCKED", path)
+        """)], capture_output=True, text=True, timeout=60, env={**os.environ, "KG_SECRET": "MARKER-e41d07"})
+    assert done.returncode == 0, done.stderr
+    assert "statm 7" in done.stdout
+    assert "leaked" not in done.stdout and "MARKER-e41d07" not in done.stdout
+    assert done.stdout.count("BLOCKED") == 3
 
 
 def test_rdflib_in_a_sealed_process_never_opens_a_file_named_by_from(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ The first layer (`safety.inspect_query`) refuses queries that would call out. Th
   the relay below must be reached), to set up io_uring (which can open sockets without the socket system call),
   to start programs and to reach into other processes (ptrace, process_vm_*, pidfd_getfd);
 - adds a Python audit hook (PEP 578) that refuses network events, starting programs, loading SQLite extensions,
-  and opening files or SQLite databases outside Python's own installation (but for the files it names: the
-  full-text index), so that rdflib gets a clear error instead of a fetched URL.
+  and opening files or SQLite databases outside Python's own installation (but for the files it names, the
+  full-text index, and the process's own memory counters), so that rdflib gets a clear error instead of a
+  fetched URL.
 
 Seccomp filters and namespaces are inherited by every process forked afterwards and cannot be lifted. Where the
 operating system offers neither, the process is still sealed by the audit hook alone (which cannot stop code
@@ -41,6 +42,8 @@ _OUTBOUND_EVENTS = frozenset({
     "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile", "webbrowser.open",
 })
 _CODE_SUFFIXES = (".py", ".pyc", ".so")
+# The process's own memory counters: harmless to read, and how a worker tells its heap from mapped file pages.
+OWN_MEMORY_COUNTERS = "/proc/self/statm"
 # SQLite runs native code from a file it is told to load: never in a sealed process.
 _SQLITE_CODE_EVENTS = frozenset({"sqlite3.enable_load_extension", "sqlite3.load_extension"})
 # io_uring opens sockets without the socket call; exec starts programs; ptrace, the process_vm calls and
@@ -174,7 +177,8 @@ def _add_audit_hook(*, relay: str | None, backend: str | None, readable: frozens
         if event == "open" and args and isinstance(args[0], str | bytes | os.PathLike):
             path = os.fsdecode(args[0])
             real = os.path.realpath(path)
-            if not path.endswith(_CODE_SUFFIXES) and not real.startswith(allowed_roots) and real not in readable:
+            if (path != OWN_MEMORY_COUNTERS and not path.endswith(_CODE_SUFFIXES) and not real.startswith(allowed_roots)
+                    and real not in readable):
                 raise QueryRefusedError(f"it tried to read {path!r}, and the endpoint never reads files for a query")
 
     sys.addaudithook(refuse_outside_access)
@@ -196,7 +200,7 @@ def sqlite_database_path(database: str) -> str | None:
 def address_space() -> int | None:
     """The bytes of address space this process uses now (Linux); None where that cannot be read."""
     try:
-        with open("/proc/self/statm") as statm:
+        with open(OWN_MEMORY_COUNTERS) as statm:
             return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:
         return None

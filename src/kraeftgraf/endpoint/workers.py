@@ -38,7 +38,7 @@ from ..errors import (
 from .admission import Admission, CostMemory, cost_key
 from .egress import route_urllib_through
 from .problems import BACKEND_FAILED, HttpProblem, problem_for
-from .sandbox import SealReport, address_space, limit_memory, seal_process
+from .sandbox import OWN_MEMORY_COUNTERS, SealReport, address_space, limit_memory, seal_process
 
 if TYPE_CHECKING:
     from ..search.served import ServedIndex
@@ -457,7 +457,7 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
                  baseline: int | None, recycle_mb: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     limit_memory(memory_limit_mb, baseline=baseline)
-    start_peak = trimmed_peak = _peak_resident_bytes()
+    start_peak = trimmed_peak = _peak_private_bytes()
     reader = channel.makefile("rb")
     while True:
         header = reader.read(_LENGTH.size)
@@ -475,7 +475,7 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         # A worker that once grew large keeps much of that heap: past the threshold, it retires after this answer.
-        peak = _peak_resident_bytes()
+        peak = _peak_private_bytes()
         retiring = bool(recycle_mb) and peak - start_peak > recycle_mb * 1024 * 1024
         try:
             channel.sendall(_frame((retiring, reply)))
@@ -492,11 +492,23 @@ def _worker_main(channel: socket.socket, context: WorkerContext, timeout: float,
             trimmed_peak = peak
 
 
-def _peak_resident_bytes() -> int:
-    """The most memory this process has held at once (getrusage: no file to open, which the seal would refuse)."""
+def _peak_private_bytes() -> int:
+    """The most memory this process has held at once, less the file pages it has mapped now.
+
+    Mapped file pages (the full-text index's) are the operating system's file cache, shared by every worker that
+    searches: no heap that retiring the worker would give back. The peak itself comes from getrusage, the mapped
+    pages from /proc/self/statm (the one file the seal lets a worker read besides the index); without it, nothing
+    is subtracted.
+    """
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    try:
+        with open(OWN_MEMORY_COUNTERS, "rb") as statm:
+            shared_pages = int(statm.read().split()[2])  # resident pages backed by a file (or shared memory)
+    except (OSError, IndexError, ValueError):
+        return peak
+    return peak - shared_pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def _give_back_free_memory() -> None:

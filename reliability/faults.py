@@ -187,8 +187,8 @@ def sigterm_in_flight(arguments: Sequence[str], log_dir: Path, *, deadline_s: fl
         bad_status = reply is not None and reply.status is not None and reply.status >= 500 and not documented_5xx(
             reply)
         ok = no_hang and not bad_status and code is not None and not left
-        # uvicorn stops gracefully on SIGTERM (the request in flight is finished first), then ends itself by the
-        # same signal, so that whoever sent it sees the process end by it.
+        # uvicorn stops gracefully on SIGTERM (the request in flight is finished first); serve then closes its
+        # workers and ends itself by the same signal, so that whoever sent it sees the process end by it.
         return {"name": "SIGTERM with a query in flight", "in_flight": _reply_record(reply),
                 "exit": exit_in_words(code),
                 "seconds_to_exit": round(stopped_s, 2), "left_running": left, "ok": ok,

@@ -301,6 +301,25 @@ class SearchFilterError(KraeftgrafError):
         self.name = name
 
 
+class SearchIndexBuildingError(KraeftgrafError):
+    """Full-text search was asked for while the endpoint's index is still being built (after a start with new data
+    or a new program): worth asking again in `seconds`."""
+
+    def __init__(self, seconds: float = 5.0) -> None:
+        super().__init__("The full-text index is still being built (the data or the program is new since it was last "
+                         f"built); SPARQL and the saved queries already answer. Ask again in {seconds:g} s.")
+        self.seconds = seconds
+
+
+class SearchIndexFailedError(KraeftgrafError):
+    """The endpoint's full-text index could not be built: asking again will not help until the server restarts."""
+
+    def __init__(self) -> None:
+        super().__init__("The full-text index could not be built (the server log says why), so full-text search is "
+                         "not available on this endpoint until it is restarted. SPARQL and the saved queries answer, "
+                         "among them `search` (/api/queries/search?text=...), which looks for the text as written.")
+
+
 class SearchUnavailableError(KraeftgrafError):
     """Full-text search was asked of an endpoint that has no index (one that serves a remote store)."""
 

@@ -1,6 +1,7 @@
 """The `serve` command: the validated dataset (or any RDF files) over HTTP, with the limits set by options."""
 
 import argparse
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -32,6 +33,9 @@ _SETTING_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("fast_lane_seconds", "SECONDS", "a query that once took this long is slow and never gets a fast worker; one "
                                      "that takes longer there moves to a general worker"),
     ("recycle_mb", "MB", "a worker whose memory grew by this much is replaced after its query; 0 never"),
+    ("index_wait", "SECONDS", "how long a start with new data waits for its full-text index, which a process of "
+                              "its own builds; then it serves, and /api/search answers 503 with Retry-After until "
+                              "the index is ready; 0 serves at once"),
     ("header_timeout", "SECONDS", "time a client has to send the request line and headers, from connecting (or, "
                                   "on a kept-alive connection, from the first byte); then 408 and the connection "
                                   "closes"),
@@ -107,6 +111,10 @@ def _serve(args: argparse.Namespace) -> int:
         service = start_built(args.paths or None, settings=settings, engine=args.engine)
     _say(f"loaded {service.summary.origin}: {service.summary.triples} triples")
     _say(service.pool.seal.describe())
+    terminated = False
+    if service.index_builder is not None:
+        _say(f"the full-text index was not ready within --index-wait {settings.index_wait:g} s; a process of its own "
+             "goes on building it, and /api/search answers 503 with Retry-After until it is ready")
     try:
         listener = _listen(args.host, args.port)
         address = f"http://{_show_host(args.host)}:{listener.getsockname()[1]}"
@@ -117,13 +125,30 @@ def _serve(args: argparse.Namespace) -> int:
                                 http=guarded_head_protocol(settings.header_timeout, settings.max_body + _HEADER_ROOM))
         server = uvicorn.Server(config)
         service.pool.on_broken = lambda: setattr(server, "should_exit", True)  # a supervisor restarts us
+        signal.signal(signal.SIGTERM, _leave_after_shutdown)
         server.run(sockets=[listener])
+    except _Terminated:
+        terminated = True
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM while closing ends the process at once
         service.close()
+    if terminated:  # end by the signal, as uvicorn would have, for whoever sent it
+        signal.raise_signal(signal.SIGTERM)
     if service.pool.broken:
         raise KraeftgrafError("Stopped: the process that starts query workers died, so the server could no longer "
                               "keep its workers. Start it again.")
     return EXIT_OK
+
+
+class _Terminated(BaseException):
+    """SIGTERM came, and uvicorn has shut down."""
+
+
+def _leave_after_shutdown(signum: int, frame: object) -> None:
+    """SIGTERM once uvicorn has shut down gracefully: it raises the signal again under the handler it found (this
+    one), which unwinds to where the service is closed (workers, index builder, the served index file, the relay)
+    before the process ends by the signal. Without it the process ended at once and closed nothing."""
+    raise _Terminated()
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -17,6 +17,8 @@ from ..errors import (
     RequestTooLargeError,
     ResourceNotFoundError,
     ResultTooLargeError,
+    SearchIndexBuildingError,
+    SearchIndexFailedError,
     SearchUnavailableError,
     ServerBusyError,
     ServerStoppingError,
@@ -40,6 +42,7 @@ _STATUS: dict[type[KraeftgrafError], int] = {
     ResultTooLargeError: 422,
     MemoryLimitError: 422,
     SearchUnavailableError: 501,  # this server could answer it, had it the data itself: not the client's mistake
+    SearchIndexFailedError: 503,  # a fault of this server's, for as long as it runs: no Retry-After
 }
 # A query stopped at the time limit, or no worker free to run it, is 503 with Retry-After, as Apache Jena Fuseki
 # answers a timeout: the server may manage it when it is less busy. Every query running now ends within one
@@ -48,7 +51,7 @@ _STATUS: dict[type[KraeftgrafError], int] = {
 # answers: one of its queries ends within a time limit too.
 _TRY_LATER: dict[type[KraeftgrafError], int] = {QueryTimeoutError: 503, ServerBusyError: 503,
                                                 WorkerPoolBrokenError: 503, ServerStoppingError: 503,
-                                                TooManyRequestsError: 429}
+                                                SearchIndexBuildingError: 503, TooManyRequestsError: 429}
 
 
 BACKEND_FAILED = ("The store this endpoint answers from could not answer the query (the server log has its reason). "

@@ -17,6 +17,7 @@ from ..graph.load import expand_paths, load_dataset, load_graph
 from ..queries.saved import SavedQuery, load_queries
 from .cache import AnswerCache
 from .egress import BackendRelay
+from .index_builder import IndexBuilder, serve_index
 from .jobs import WarmUpJob
 from .protocol import DatasetSummary
 from .settings import EndpointSettings
@@ -24,7 +25,6 @@ from .workers import Answer, WorkerContext, WorkerPool
 
 if TYPE_CHECKING:
     from ..engines.oxigraph import OxigraphEngine
-    from ..search.served import ServedIndex
 
 
 @dataclass
@@ -38,6 +38,7 @@ class EndpointService:
     answers: AnswerCache
     cache: dict[str, Answer] = field(default_factory=dict)  # pages built here that never change while serving
     relay: BackendRelay | None = None  # the way to the remote endpoint, with --backend
+    index_builder: IndexBuilder | None = None  # the process still building the full-text index, if one is
 
     @cached_property
     def ontology(self) -> Graph:
@@ -47,6 +48,8 @@ class EndpointService:
     def close(self) -> None:
         """Stop the workers (and the relay to a remote endpoint)."""
         self.pool.close()
+        if self.index_builder is not None:
+            self.index_builder.stop()
         if self.pool.context.search_index is not None:
             self.pool.context.search_index.close()
         if self.relay is not None:
@@ -76,10 +79,11 @@ def start_service(dataset: Dataset, *, settings: EndpointSettings, origin: str,
     """
     summary = summarize(dataset, origin=f"{origin}; answered by the {engine} engine")
     answering = embedded_engine(dataset, engine)
+    index, builder = serve_index(answering, version, wait=settings.index_wait)
     context = WorkerContext(engine=answering, graphs=frozenset(summary.graphs), max_rows=settings.max_rows,
-                            search_index=search_index(answering, version))
+                            search_index=index)
     version = f"{engine}:{version or dataset_digest(dataset)}"
-    return _start(context, summary, settings=settings, queries=queries, version=version)
+    return _start(context, summary, settings=settings, queries=queries, version=version, index_builder=builder)
 
 
 def start_remote(url: str, *, graph: str, settings: EndpointSettings) -> EndpointService:
@@ -103,16 +107,23 @@ def start_remote(url: str, *, graph: str, settings: EndpointSettings) -> Endpoin
 
 
 def _start(context: WorkerContext, summary: DatasetSummary, *, settings: EndpointSettings,
-           queries: Mapping[str, SavedQuery] | None, version: str | None) -> EndpointService:
+           queries: Mapping[str, SavedQuery] | None, version: str | None,
+           index_builder: IndexBuilder | None = None) -> EndpointService:
     pool = WorkerPool(context, workers=settings.workers, timeout=settings.timeout,
                       memory_limit_mb=settings.memory_limit_mb, fast_workers=settings.fast_workers,
                       fast_lane_seconds=settings.fast_lane_seconds, queue=settings.queue,
                       per_client=settings.per_client, recycle_mb=settings.recycle_mb)
-    pool.start(warm_up=[WarmUpJob()])
+    try:
+        pool.start(warm_up=[WarmUpJob()])
+    except BaseException:
+        if index_builder is not None:
+            index_builder.stop()
+        raise
     return EndpointService(
         pool=pool, settings=settings, summary=summary,
         queries=queries if queries is not None else load_queries(),
         answers=AnswerCache(version if settings.cache_mb else None, max_bytes=settings.cache_mb * 1024 * 1024),
+        index_builder=index_builder,
     )
 
 
@@ -170,22 +181,10 @@ def _start_oxigraph(engine: "OxigraphEngine", *, origin: str, version: str,
     sizes = engine.graph_sizes()
     summary = DatasetSummary(graphs=sizes, triples=len(engine.store), origin=f"{origin}; answered by the oxigraph "
                                                                               "engine")
-    context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows,
-                            search_index=search_index(engine, version))
-    return _start(context, summary, settings=settings, queries=None, version=f"{engine.name}:{version}")
-
-
-def search_index(engine: QueryEngine, version: str | None) -> "ServedIndex":
-    """The full-text index of the served data, built here before the workers fork (they map its file).
-
-    Kept in the cache beside the builds when the data's version is known, so the next start reads it back.
-    """
-    from ..search.build import IndexCache, index_file, index_of
-    from ..search.served import ServedIndex
-
-    if version is None:
-        return ServedIndex.of_index(index_of(engine))
-    return ServedIndex.of_file(index_file(engine, version=version, cache=IndexCache()))
+    index, builder = serve_index(engine, version, wait=settings.index_wait)
+    context = WorkerContext(engine=engine, graphs=frozenset(sizes), max_rows=settings.max_rows, search_index=index)
+    return _start(context, summary, settings=settings, queries=None, version=f"{engine.name}:{version}",
+                  index_builder=builder)
 
 
 def summarize(dataset: Dataset, *, origin: str) -> DatasetSummary:

@@ -27,6 +27,9 @@ class EndpointSettings:
     fast_workers: int = 1  # more workers, kept for queries not known to be slow; 0 for none
     fast_lane_seconds: float = 1.0  # a query that took this long once is slow: it never gets a fast worker again
     recycle_mb: int = 256  # a worker whose memory grew by this much is replaced after its query; 0 never
+    # A start with new data (or a new program) builds the full-text index in a process of its own: the endpoint waits
+    # this long for it, then serves without it (/api/search answers 503 with Retry-After until it is ready).
+    index_wait: float = 10.0
     # A client that sends its request slowly holds a connection: past these it gets 408 and the connection closes.
     header_timeout: float = 10.0  # seconds to send the request line and headers, from connecting or the first byte
     body_timeout: float = 30.0  # seconds to send the request body, once the headers are in
@@ -40,7 +43,7 @@ class EndpointSettings:
                 raise SettingError(name, str(getattr(self, name)), "a number above 0")
         if self.cache_mb < 0:
             raise SettingError("cache_mb", str(self.cache_mb), "0 (keep no answers) or more megabytes")
-        for name in ("queue", "per_client", "fast_workers", "recycle_mb"):
+        for name in ("queue", "per_client", "fast_workers", "recycle_mb", "index_wait"):
             if getattr(self, name) < 0:
                 raise SettingError(name, str(getattr(self, name)), "0 or more")
         for name in ("fast_lane_seconds", "header_timeout", "body_timeout"):

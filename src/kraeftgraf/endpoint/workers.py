@@ -157,7 +157,7 @@ class WorkerPool:
             pid = os.fork()
         if pid == 0:  # the zygote
             server_end.close()
-            _run_child(lambda: _zygote_main(zygote_end, self.context, self.timeout, self.memory_limit_mb,
+            run_child(lambda: _zygote_main(zygote_end, self.context, self.timeout, self.memory_limit_mb,
                                             self.recycle_mb))
         zygote_end.close()
         self._control, self._zygote_pid = server_end, pid
@@ -414,7 +414,7 @@ def _receive_now(channel: socket.socket) -> object:
     return pickle.loads(channel.recv(_LENGTH.unpack(header)[0], socket.MSG_WAITALL))
 
 
-def _run_child(main: Any) -> None:
+def run_child(main: Any) -> None:
     """Run a forked child's main function and leave without running the parent's cleanup code."""
     code = 0
     try:
@@ -446,7 +446,7 @@ def _zygote_main(control: socket.socket, context: WorkerContext, timeout: float,
         if pid == 0:
             control.close()
             server_end.close()
-            _run_child(lambda: _worker_main(worker_end, context, timeout, memory_limit_mb, baseline,  # noqa: B023
+            run_child(lambda: _worker_main(worker_end, context, timeout, memory_limit_mb, baseline,  # noqa: B023
                                             recycle_mb))
         worker_end.close()
         socket.send_fds(control, [_PID.pack(pid)], [server_end.fileno()])

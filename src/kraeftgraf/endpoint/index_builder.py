@@ -1,0 +1,106 @@
+"""The endpoint's full-text index, from the cache or built by a process of its own while the endpoint starts.
+
+Building the index of new data takes long at scale (about 40 s for ×100's 230,000 texts) and leaves the building
+process's heap larger. So a process forked for it builds it, stores it in the index cache and puts it in place
+(`ServedIndex`), then ends, and its memory with it. The endpoint waits for it up to `--index-wait` seconds (the
+curated data's index takes under a second), then serves anyway: SPARQL, saved queries and pages answer, and
+/api/search answers 503 with Retry-After until the file is there. Forked before the server starts any thread,
+like the workers' zygote.
+"""
+
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass
+
+from ..engines.base import HoldsHandles, QueryEngine
+from ..search.served import ServedIndex
+from .workers import run_child
+
+_POLL_SECONDS = 0.02
+
+
+@dataclass
+class IndexBuilder:
+    """The process building the served index; `stop` it when the endpoint closes."""
+
+    pid: int
+    served: ServedIndex
+    ended: bool = False
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to `seconds` for the builder to end; True when it has (it is reaped then)."""
+        deadline = time.monotonic() + seconds
+        while not self._reap():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_POLL_SECONDS)
+        return True
+
+    def stop(self) -> None:
+        """End the builder if it still runs (the index it leaves half-done is never put in place), and reap it."""
+        if self._reap():
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        self.ended = True
+
+    def _reap(self) -> bool:
+        if not self.ended:
+            try:
+                pid, _status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped elsewhere
+                pid = self.pid
+            self.ended = pid == self.pid
+        return self.ended
+
+
+def serve_index(engine: QueryEngine, version: str | None, *, wait: float) -> tuple[ServedIndex, IndexBuilder | None]:
+    """The index to serve: the cached one of this version at once, else one a builder process makes.
+
+    Call it before the server starts any thread. The builder is None when the index is in place on return.
+    """
+    from ..search import build as search_build  # only when serving: it reads the source folder
+
+    if version is not None:
+        kept = search_build.IndexCache().load(version)
+        if kept is not None:
+            return ServedIndex.of_file(kept), None
+    served = ServedIndex.pending()
+    if isinstance(engine, HoldsHandles):
+        engine.release()  # an on-disk store's handle is not to be shared with the child: each opens its own
+    pid = os.fork()
+    if pid == 0:
+        run_child(lambda: _build(engine, version, served))
+    builder = IndexBuilder(pid, served)
+    if builder.wait(wait):
+        return served, None
+    return served, builder
+
+
+def _build(engine: QueryEngine, version: str | None, served: ServedIndex) -> None:
+    from ..search import build as search_build
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which then stops this process
+    os.nice(10)  # queries come first: the two share the machine's cores
+    started = time.monotonic()
+    try:
+        if version is None:
+            served.write(search_build.index_of(engine))
+        else:
+            served.place(search_build.index_file(engine, version=version, cache=search_build.IndexCache()))
+    except BaseException:
+        served.mark_failed()
+        _say("the full-text index could not be built (the reason follows); /api/search answers 503 until the "
+             "server is restarted")
+        raise  # run_child prints the traceback
+    _say(f"the full-text index is ready, built in {time.monotonic() - started:.1f} s")
+
+
+def _say(message: str) -> None:
+    """A line in the server's log (standard error, as `kraeftgraf serve` writes its own)."""
+    print(f"kraeftgraf: {message}", file=sys.stderr, flush=True)

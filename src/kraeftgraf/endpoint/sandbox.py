@@ -170,7 +170,7 @@ def _add_audit_hook(*, relay: str | None, backend: str | None, readable: frozens
         if event in _SQLITE_CODE_EVENTS:
             raise QueryRefusedError(f"it led to {event}, and the endpoint never loads code for a query")
         if event == "sqlite3.connect" and args and isinstance(args[0], str | bytes | os.PathLike):
-            path = sqlite_database_path(os.fsdecode(args[0]))
+            path = _sqlite_database_path(os.fsdecode(args[0]))
             if path is not None and os.path.realpath(path) not in readable:
                 raise QueryRefusedError(f"it tried to open the database {path!r}, and the endpoint never reads "
                                         "files for a query")
@@ -184,7 +184,7 @@ def _add_audit_hook(*, relay: str | None, backend: str | None, readable: frozens
     sys.addaudithook(refuse_outside_access)
 
 
-def sqlite_database_path(database: str) -> str | None:
+def _sqlite_database_path(database: str) -> str | None:
     """The file an sqlite3.connect argument names (a path, or a file: URI); None for a database in memory."""
     if database == ":memory:" or database == "":
         return None

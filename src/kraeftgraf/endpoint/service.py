@@ -46,12 +46,10 @@ class EndpointService:
         return load_graph(resources.ontology_files())
 
     def close(self) -> None:
-        """Stop the workers (and the relay to a remote endpoint)."""
+        """Stop the workers, then the index's builder if it still runs, remove the served index file, and close the
+        relay to a remote endpoint."""
         self.pool.close()
-        if self.index_builder is not None:
-            self.index_builder.stop()
-        if self.pool.context.search_index is not None:
-            self.pool.context.search_index.close()
+        _close_index(self.pool.context, self.index_builder)
         if self.relay is not None:
             self.relay.close()
 
@@ -116,8 +114,7 @@ def _start(context: WorkerContext, summary: DatasetSummary, *, settings: Endpoin
     try:
         pool.start(warm_up=[WarmUpJob()])
     except BaseException:
-        if index_builder is not None:
-            index_builder.stop()
+        _close_index(context, index_builder)
         raise
     return EndpointService(
         pool=pool, settings=settings, summary=summary,
@@ -125,6 +122,13 @@ def _start(context: WorkerContext, summary: DatasetSummary, *, settings: Endpoin
         answers=AnswerCache(version if settings.cache_mb else None, max_bytes=settings.cache_mb * 1024 * 1024),
         index_builder=index_builder,
     )
+
+
+def _close_index(context: WorkerContext, builder: IndexBuilder | None) -> None:
+    if builder is not None:
+        builder.stop()
+    if context.search_index is not None:
+        context.search_index.close()
 
 
 def start_built(paths: Sequence[Path] | None, *, settings: EndpointSettings,

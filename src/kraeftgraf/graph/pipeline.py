@@ -108,13 +108,14 @@ def build_planned(plan: BuildPlan, *, prefer: Sequence[Path] = (), cache: BuildC
     for triple in inferred:
         target.add(triple)
     shapes = load_graph(shapes_files)
-    asserted = _union(dataset, [graph_name(p) for p in [*ontology_files, *inputs]])
-    everything = _union(dataset, [graph_name(p) for p in [*ontology_files, *inputs]])
+    written = [graph_name(p) for p in [*ontology_files, *inputs]]
+    everything = _union(dataset, written)
     for triple in inferred:
         everything.add(triple)
     preferred = [p for p in expand_paths(prefer) if p in inputs]
     locator = Locator(dataset, [*preferred, *(p for p in inputs if p not in preferred)])
-    report = validate(everything, shapes=shapes, asserted=asserted, locator=locator)
+    # The data as written is needed only to explain a finding: a build that conforms never copies it.
+    report = validate(everything, shapes=shapes, asserted=lambda: _union(dataset, written), locator=locator)
     located = None
     if folder is not None and report.conforms:  # only data that conforms has one document and one quote per node
         located = locate_quotes(data, folder, locator=locator)

@@ -1,6 +1,6 @@
 """Validate data against the SHACL shapes and report each problem with its file and line."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, URIRef
@@ -65,13 +65,14 @@ class ValidationReport:
 
 
 def validate(
-    data: Graph, *, shapes: Graph, asserted: Graph | None = None, locator: Locator | None = None,
-    core_in_oxigraph: bool = True,
+    data: Graph, *, shapes: Graph, asserted: Graph | Callable[[], Graph] | None = None,
+    locator: Locator | None = None, core_in_oxigraph: bool = True,
 ) -> ValidationReport:
     """Check `data` (already inferred, ontology included) against `shapes`.
 
     `asserted` is the data as written, without what inference added: it tells a misspelt IRI (that no file
-    describes) from a real one, and the follow-on findings of a mistake from the mistake. With
+    describes) from a real one, and the follow-on findings of a mistake from the mistake. It may come as a
+    function that makes it, called only when there is a finding (data that conforms never needs it). With
     `core_in_oxigraph`, the core constraints `validation_core` can translate run as SPARQL in Oxigraph; without,
     pyshacl checks them (the reference the translation is tested against).
     """
@@ -88,10 +89,13 @@ def validate(
         store = store_of(data)
         run_sparql_checks(sparql_checks, store, results_graph)
         run_core_checks(core_checks, store, results_graph)
-    asserted = asserted if asserted is not None else data
-    findings = refine(read_findings(results_graph, shapes), asserted=asserted, shapes=shapes)
-    suggester = Suggester(data=data, asserted=asserted)
+    findings = read_findings(results_graph, shapes)
     results: dict[tuple[object, ...], ValidationResult] = {}
+    if not findings:
+        return _report([], results_graph)
+    as_written = asserted() if callable(asserted) else asserted if asserted is not None else data
+    findings = refine(findings, asserted=as_written, shapes=shapes)
+    suggester = Suggester(data=data, asserted=as_written)
     for finding in findings:
         result = _result(finding.with_hint(suggester.hint(finding)), data, locator)
         # Two constraints of one shape (sh:datatype and sh:languageIn) can fail on one value with one message.

@@ -126,6 +126,38 @@ def test_an_index_that_could_not_be_built_is_a_503_without_retry(start: Callable
         assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
 
 
+def test_a_builder_killed_without_a_word_is_known_as_failed(start: Callable[..., EndpointService],
+                                                             gate: Path) -> None:
+    """As the out-of-memory killer would end it: no exception, no marker of its own. The server notices."""
+    service = start()
+    builder = service.index_builder
+    assert builder is not None
+    with service_client(service) as client:
+        assert search(client).headers.get("Retry-After") == "5"
+        os.kill(builder.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while (failed := search(client)).headers.get("Retry-After") and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert failed.status_code == 503 and "Retry-After" not in failed.headers
+    assert "could not be built" in failed.json()["detail"]
+    assert builder.ended
+
+
+def test_a_builder_that_finished_is_reaped_at_once_not_at_shutdown(start: Callable[..., EndpointService],
+                                                                  gate: Path) -> None:
+    service = start()
+    builder = service.index_builder
+    assert builder is not None
+    gate.touch()
+    with service_client(service) as client:
+        assert search_once_ready(client).status_code == 200
+    deadline = time.monotonic() + 10
+    while not builder.ended and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with pytest.raises(ChildProcessError):  # no zombie left while the endpoint serves on
+        os.waitpid(builder.pid, os.WNOHANG)
+
+
 def test_a_small_index_is_ready_before_the_endpoint_serves(start: Callable[..., EndpointService]) -> None:
     service = start()  # no gate: the sample's index takes a fraction of a second, well within index_wait
     assert service.index_builder is None

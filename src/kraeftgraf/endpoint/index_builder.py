@@ -8,11 +8,13 @@ curated data's index takes under a second), then serves anyway: SPARQL, saved qu
 like the workers' zygote.
 """
 
+import contextlib
+import math
 import os
 import signal
 import sys
+import threading
 import time
-from dataclasses import dataclass
 
 from ..engines.base import HoldsHandles, QueryEngine
 from ..search.served import ServedIndex
@@ -21,13 +23,26 @@ from .workers import run_child
 _POLL_SECONDS = 0.02
 
 
-@dataclass
 class IndexBuilder:
-    """The process building the served index; `stop` it when the endpoint closes."""
+    """The process building the served index.
 
-    pid: int
-    served: ServedIndex
-    ended: bool = False
+    Before the server starts threads, `wait` polls for it; once it may, `watch` waits for it in a thread, which reaps
+    it as soon as it ends and, should it die without a word (killed: out of memory, say), marks the index failed,
+    so that searches are not told "being built" for ever. `stop` it when the endpoint closes.
+    """
+
+    def __init__(self, pid: int, served: ServedIndex) -> None:
+        self.pid = pid
+        self.served = served
+        self._ended = False
+        self._stopping = False
+        self._lock = threading.Lock()  # the builder is reaped once, and never signalled after (its pid is free then)
+        self._watcher: threading.Thread | None = None
+
+    @property
+    def ended(self) -> bool:
+        """True once the builder has ended and been reaped."""
+        return self._ended
 
     def wait(self, seconds: float) -> bool:
         """Wait up to `seconds` for the builder to end; True when it has (it is reaped then)."""
@@ -38,25 +53,40 @@ class IndexBuilder:
             time.sleep(_POLL_SECONDS)
         return True
 
+    def watch(self) -> None:
+        """Wait for the builder in a thread of its own, from now on."""
+        self._watcher = threading.Thread(target=self.wait, args=(math.inf,), name="index-builder", daemon=True)
+        self._watcher.start()
+
     def stop(self) -> None:
         """End the builder if it still runs (the index it leaves half-done is never put in place), and reap it."""
-        if self._reap():
-            return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self.pid, 0)
-        self.ended = True
+        with self._lock:
+            self._stopping = True
+            if not self._ended:
+                with contextlib.suppress(ProcessLookupError):  # not reaped yet, so the pid is still the builder's
+                    os.kill(self.pid, signal.SIGKILL)
+        self._reap(block=True)
+        if self._watcher is not None:
+            self._watcher.join()
 
-    def _reap(self) -> bool:
-        if not self.ended:
+    def _reap(self, *, block: bool = False) -> bool:
+        with self._lock:
+            if self._ended:
+                return True
             try:
-                pid, _status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:  # reaped elsewhere
-                pid = self.pid
-            self.ended = pid == self.pid
-        return self.ended
+                pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+            except ChildProcessError:  # reaped by someone else
+                pid, status = self.pid, 0
+            if pid != self.pid:
+                return False
+            self._ended = True
+            died = not self._stopping and status != 0 and not self.served.ready and not self.served.failed
+        if died:
+            self.served.mark_failed()
+            code = os.waitstatus_to_exitcode(status)
+            how = f"was killed by signal {-code} ({signal.Signals(-code).name})" if code < 0 else f"ended with {code}"
+            _say(f"the full-text index builder {how}; /api/search answers 503 until the server is restarted")
+        return True
 
 
 def serve_index(engine: QueryEngine, version: str | None, *, wait: float) -> tuple[ServedIndex, IndexBuilder | None]:

@@ -116,6 +116,8 @@ def _start(context: WorkerContext, summary: DatasetSummary, *, settings: Endpoin
     except BaseException:
         _close_index(context, index_builder)
         raise
+    if index_builder is not None:
+        index_builder.watch()  # the zygote has forked: threads are safe from here on
     return EndpointService(
         pool=pool, settings=settings, summary=summary,
         queries=queries if queries is not None else load_queries(),

@@ -85,9 +85,9 @@ class ServedIndex:
 
         SearchIndexBuildingError while the file is still to come; SearchIndexFailedError when it never will.
         """
-        if self.path.exists():
+        if self.ready:
             return SearchIndex.open_file(self.path)
-        if (self.folder / _FAILED_NAME).exists():
+        if self.failed:
             raise SearchIndexFailedError()
         raise SearchIndexBuildingError()
 
@@ -95,6 +95,11 @@ class ServedIndex:
     def ready(self) -> bool:
         """True once the file is in place."""
         return self.path.exists()
+
+    @property
+    def failed(self) -> bool:
+        """True when no file will come (see `mark_failed`)."""
+        return (self.folder / _FAILED_NAME).exists()
 
     def close(self) -> None:
         """Remove the file and its folder (a worker that still has it open keeps reading it until it ends)."""

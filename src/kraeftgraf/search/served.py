@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import SearchIndexBuildingError, SearchIndexFailedError
@@ -42,21 +43,19 @@ class ServedIndex:
     @classmethod
     def of_file(cls, source: Path) -> "ServedIndex":
         """Serve the index file `source` (an entry of the index cache) through a link or copy of its own."""
-        served = cls.pending()
-        try:
-            served.place(source)
-        except BaseException:
-            served.close()
-            raise
-        return served
+        return cls._filled(lambda served: served.place(source))
 
     @classmethod
     def of_index(cls, index: SearchIndex) -> "ServedIndex":
         """Serve an index that is in memory only (data without a version, which the cache cannot key)."""
+        return cls._filled(lambda served: served.write(index))
+
+    @classmethod
+    def _filled(cls, fill: Callable[["ServedIndex"], None]) -> "ServedIndex":
         served = cls.pending()
         try:
-            served.write(index)
-        except BaseException:
+            fill(served)
+        except BaseException:  # no empty folder left behind
             served.close()
             raise
         return served

@@ -18,7 +18,7 @@ import time
 
 from ..engines.base import HoldsHandles, QueryEngine
 from ..search.served import ServedIndex
-from .workers import run_child
+from .workers import fork_before_threads, run_child
 
 _POLL_SECONDS = 0.02
 
@@ -103,7 +103,7 @@ def serve_index(engine: QueryEngine, version: str | None, *, wait: float) -> tup
     served = ServedIndex.pending()
     if isinstance(engine, HoldsHandles):
         engine.release()  # an on-disk store's handle is not to be shared with the child: each opens its own
-    pid = os.fork()
+    pid = fork_before_threads()
     if pid == 0:
         run_child(lambda: _build(engine, version, served))
     builder = IndexBuilder(pid, served)

@@ -151,11 +151,7 @@ class WorkerPool:
             self.context.engine.release()  # each worker opens its own
         gc.collect()  # what loading and warming up left behind is not copied into every worker
         server_end, zygote_end = socket.socketpair()
-        with warnings.catch_warnings():
-            # Python 3.12+ warns when a process with threads forks. The zygote only runs this module's code and
-            # forks the workers itself, single-threaded; callers fork it before serving (a test runner may not).
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
+        pid = fork_before_threads()
         if pid == 0:  # the zygote
             server_end.close()
             run_child(lambda: _zygote_main(zygote_end, self.context, self.timeout, self.memory_limit_mb,
@@ -413,6 +409,17 @@ def _receive_now(channel: socket.socket) -> object:
     if len(header) < _LENGTH.size:
         return None
     return pickle.loads(channel.recv(_LENGTH.unpack(header)[0], socket.MSG_WAITALL))
+
+
+def fork_before_threads() -> int:
+    """os.fork, for a child that only runs this package's own code (the zygote, the index builder).
+
+    Python 3.12+ warns when a process with threads forks. The server forks these children before it serves;
+    a test runner may have threads of its own by then, which the children never touch.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return os.fork()
 
 
 def run_child(main: Any) -> None:

@@ -8,6 +8,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -57,9 +58,9 @@ def gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def start() -> Iterator[Callable[..., EndpointService]]:
     services: list[EndpointService] = []
 
-    def started(version: str | None = None) -> EndpointService:
-        service = start_service(load_dataset([SAMPLE]), settings=SETTINGS, origin="the search sample",
-                                version=version)
+    def started(version: str | None = None, *, index_wait: float = SETTINGS.index_wait) -> EndpointService:
+        service = start_service(load_dataset([SAMPLE]), settings=replace(SETTINGS, index_wait=index_wait),
+                                origin="the search sample", version=version)
         services.append(service)
         return service
 
@@ -159,7 +160,7 @@ def test_a_builder_that_finished_is_reaped_at_once_not_at_shutdown(start: Callab
 
 
 def test_a_small_index_is_ready_before_the_endpoint_serves(start: Callable[..., EndpointService]) -> None:
-    service = start()  # no gate: the sample's index takes a fraction of a second, well within index_wait
+    service = start(index_wait=60)  # no gate: the sample's index takes a fraction of a second
     assert service.index_builder is None
     with service_client(service) as client:
         assert search(client).status_code == 200

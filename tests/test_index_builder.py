@@ -190,5 +190,6 @@ def test_kraeftgraf_serve_says_the_index_comes_later_and_serves_it_when_it_does(
         assert ready.status_code == 200 and "midler" in ready.text
         assert "the full-text index is ready" in server.log_text()
         assert any(temporary.iterdir())  # the served copy of the index, while it serves
-    assert server.process.returncode == -signal.SIGTERM  # shut down, closed, then ended by the signal it was sent
+    # Shut down and closed; then it ends as its uvicorn does: older releases with 0, newer ones by the signal
+    assert server.process.returncode in (0, -signal.SIGTERM), server.log_text()
     assert not any(temporary.iterdir())  # removed when the server stopped

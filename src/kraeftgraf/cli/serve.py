@@ -145,9 +145,10 @@ class _Terminated(BaseException):
 
 
 def _leave_after_shutdown(signum: int, frame: object) -> None:
-    """SIGTERM once uvicorn has shut down gracefully: it raises the signal again under the handler it found (this
-    one), which unwinds to where the service is closed (workers, index builder, the served index file, the relay)
-    before the process ends by the signal. Without it the process ended at once and closed nothing."""
+    """SIGTERM once uvicorn has shut down gracefully: its newer releases raise the signal again under the handler
+    they found (this one), which unwinds to where the service is closed (workers, index builder, the served index
+    file, the relay) before the process ends by the signal. Without it the process ended at once and closed
+    nothing. Older releases return from `run` instead, and `serve` closes the service and exits with 0."""
     raise _Terminated()
 
 

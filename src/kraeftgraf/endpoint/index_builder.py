@@ -15,10 +15,14 @@ import signal
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from ..engines.base import HoldsHandles, QueryEngine
 from ..search.served import ServedIndex
 from .workers import fork_before_threads, run_child
+
+if TYPE_CHECKING:
+    from ..search.build import IndexCache
 
 _POLL_SECONDS = 0.02
 
@@ -96,8 +100,9 @@ def serve_index(engine: QueryEngine, version: str | None, *, wait: float) -> tup
     """
     from ..search import build as search_build  # only when serving: it reads the source folder
 
+    cache = search_build.IndexCache()
     if version is not None:
-        kept = search_build.IndexCache().load(version)
+        kept = cache.load(version)
         if kept is not None:
             return ServedIndex.of_file(kept), None
     served = ServedIndex.pending()
@@ -105,14 +110,14 @@ def serve_index(engine: QueryEngine, version: str | None, *, wait: float) -> tup
         engine.release()  # an on-disk store's handle is not to be shared with the child: each opens its own
     pid = fork_before_threads()
     if pid == 0:
-        run_child(lambda: _build(engine, version, served))
+        run_child(lambda: _build(engine, version, served, cache))
     builder = IndexBuilder(pid, served)
     if builder.wait(wait):
         return served, None
     return served, builder
 
 
-def _build(engine: QueryEngine, version: str | None, served: ServedIndex) -> None:
+def _build(engine: QueryEngine, version: str | None, served: ServedIndex, cache: "IndexCache") -> None:
     from ..search import build as search_build
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the server, which then stops this process
@@ -122,7 +127,8 @@ def _build(engine: QueryEngine, version: str | None, served: ServedIndex) -> Non
         if version is None:
             served.write(search_build.index_of(engine))
         else:
-            served.place(search_build.index_file(engine, version=version, cache=search_build.IndexCache()))
+            # serve_index found no entry of this version: store one, without looking for it again
+            served.place(cache.store(version, search_build.index_of(engine)))
     except BaseException:
         served.mark_failed()
         _say("the full-text index could not be built (the reason follows); /api/search answers 503 until the "

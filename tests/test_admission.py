@@ -192,9 +192,9 @@ def test_a_worker_that_grew_large_is_replaced_after_its_query(make_pool: MakePoo
 
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="mapped pages are told apart through Linux's /proc")
-def test_a_worker_that_mapped_a_large_index_is_not_replaced_for_it(tmp_path: Path) -> None:
+def test_a_worker_that_mapped_a_large_index_is_not_replaced_for_it() -> None:
     """The index's pages are the file cache's, shared by all workers: retiring the worker would give none back."""
-    served = ServedIndex(tmp_path)
+    served = ServedIndex.pending()
     with open(served.path, "wb") as file:
         file.truncate(160 * 1024 * 1024)  # no disk needed: its pages are read as zeros
     pool = WorkerPool(WorkerContext(engine=OxigraphEngine(ox.Store()), graphs=frozenset(), max_rows=10,
@@ -210,6 +210,7 @@ def test_a_worker_that_mapped_a_large_index_is_not_replaced_for_it(tmp_path: Pat
         assert run(pool, Allocate(1)) != mapping
     finally:
         pool.close()
+        served.close()
 
 
 def test_a_worker_gives_back_the_heap_a_large_query_freed(make_pool: MakePool) -> None:

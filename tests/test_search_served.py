@@ -6,7 +6,13 @@ at what a worker has mapped, and at what happens to the file when the cache is p
 
 import asyncio
 import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,7 +26,7 @@ from kraeftgraf.graph.load import load_dataset
 from kraeftgraf.search import build
 from kraeftgraf.search.build import IndexCache, index_file
 from kraeftgraf.search.index import SearchIndex
-from kraeftgraf.search.served import ServedIndex
+from kraeftgraf.search.served import ABANDONED_AFTER_SECONDS, ServedIndex
 
 from .conftest import TESTS
 
@@ -120,3 +126,68 @@ def test_a_worker_maps_the_served_file_after_its_cache_entry_is_gone(served: Ser
     finally:
         pool.close()
     assert str(served.path.resolve()) in maps
+
+
+# A process that stands for an endpoint: it makes a served-index folder, says where, and waits to be killed.
+_HOLD_A_FOLDER = ("import time; from kraeftgraf.search.served import ServedIndex; "
+                  "served = ServedIndex.pending(); print(served.folder, flush=True); time.sleep(600)")
+
+
+@contextmanager
+def endpoint_holding_a_folder(temporary: Path) -> Iterator[tuple["subprocess.Popen[str]", Path]]:
+    with subprocess.Popen([sys.executable, "-c", _HOLD_A_FOLDER], env={**os.environ, "TMPDIR": str(temporary)},
+                          stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            folder = Path(process.stdout.readline().strip())
+            assert folder.parent == temporary and folder.is_dir()
+            yield process, folder
+        finally:
+            process.kill()
+
+
+def made_long_ago(folder: Path) -> None:
+    """Date the folder's lock file back past the age at which an unheld folder counts as abandoned."""
+    then = time.time() - 2 * ABANDONED_AFTER_SECONDS
+    os.utime(folder / "owner.lock", (then, then))
+
+
+@pytest.fixture
+def temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def test_the_folder_of_an_endpoint_killed_by_sigkill_is_removed_when_the_next_one_starts(temporary: Path) -> None:
+    with endpoint_holding_a_folder(temporary) as (process, left_behind):
+        (left_behind / "index.search.sqlite").write_bytes(b"a link to a pruned cache entry")
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert left_behind.is_dir()  # SIGKILL gave it no chance to clean up
+    first = ServedIndex.pending()
+    try:
+        assert left_behind.is_dir()  # too young to tell from an endpoint that has not locked it yet
+        made_long_ago(left_behind)
+        made_long_ago(first.folder)  # held by this process: however old, it stays
+        second = ServedIndex.pending()
+        assert not left_behind.exists()
+        assert first.folder.is_dir() and second.folder.is_dir()
+        second.close()
+    finally:
+        first.close()
+
+
+def test_the_folder_of_an_endpoint_that_still_runs_is_kept_however_old(temporary: Path) -> None:
+    with endpoint_holding_a_folder(temporary) as (_process, held):
+        made_long_ago(held)
+        ServedIndex.pending().close()
+        assert held.is_dir()
+
+
+def test_what_only_looks_like_a_served_index_folder_is_kept(temporary: Path) -> None:
+    no_lock = temporary / "kraeftgraf-index-from-an-older-release"
+    no_lock.mkdir()
+    a_file = temporary / "kraeftgraf-index-a-file"
+    a_file.write_text("not a folder")
+    ServedIndex.pending().close()
+    assert no_lock.is_dir() and a_file.is_file()

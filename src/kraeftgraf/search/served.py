@@ -8,11 +8,19 @@ cache while the endpoint serves cannot take the file away from a worker that sta
 
 The file may come after the endpoint has started (a process of its own builds it, see `endpoint.index_builder`):
 it appears at once and whole (renamed or linked into place), and until it does `open` says it is being built.
+
+An endpoint killed without a chance to clean up (SIGKILL, the out-of-memory killer) leaves its folder behind, and
+with it a link that keeps a pruned cache entry's bytes on disk. The folder holds a lock file that its endpoint (and
+the processes forked from it) keep locked while they live; the kernel drops the lock when the last of them ends.
+The next endpoint to start removes the folders whose lock nobody holds.
 """
 
+import fcntl
 import os
 import shutil
+import stat
 import tempfile
+import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +30,10 @@ from .index import SearchIndex
 
 _FILE_NAME = "index.search.sqlite"
 _FAILED_NAME = "failed"  # left by a builder that could not build the index
+_FOLDER_PREFIX = "kraeftgraf-index-"
+_OWNER_LOCK = "owner.lock"  # locked by the endpoint that made the folder, for as long as it runs
+# A folder younger than this may belong to an endpoint that has made its lock file but not yet locked it.
+ABANDONED_AFTER_SECONDS = 60.0
 
 
 class ServedIndex:
@@ -30,15 +42,23 @@ class ServedIndex:
     Forked processes share the object but never remove the file: only the process that made it does.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, owner_lock: int) -> None:
         self.folder = folder
         self.path = folder / _FILE_NAME
-        self._remove = weakref.finalize(self, _remove_folder, folder, os.getpid())
+        self._remove = weakref.finalize(self, _remove_folder, folder, os.getpid(), owner_lock)
 
     @classmethod
     def pending(cls) -> "ServedIndex":
-        """A served index whose file is still to come (`place`, `write` or `mark_failed`)."""
-        return cls(Path(tempfile.mkdtemp(prefix="kraeftgraf-index-")))
+        """A served index whose file is still to come (`place`, `write` or `mark_failed`).
+
+        The folders that endpoints killed before they could clean up left in the temporary directory go first.
+        """
+        parent = Path(tempfile.gettempdir())
+        remove_abandoned(parent)
+        folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX, dir=parent))
+        owner_lock = os.open(folder / _OWNER_LOCK, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fcntl.flock(owner_lock, fcntl.LOCK_EX)
+        return cls(folder, owner_lock)
 
     @classmethod
     def of_file(cls, source: Path) -> "ServedIndex":
@@ -105,6 +125,37 @@ class ServedIndex:
         self._remove()
 
 
-def _remove_folder(folder: Path, owner: int) -> None:
+def remove_abandoned(parent: Path) -> list[Path]:
+    """Remove the served-index folders in `parent` that no running endpoint holds; the folders removed."""
+    removed = []
+    for folder in parent.glob(f"{_FOLDER_PREFIX}*"):
+        if _is_abandoned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _is_abandoned(folder: Path) -> bool:
+    """True for a folder of ours whose lock file is old enough and locked by no process."""
+    try:
+        found = folder.lstat()
+        if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+            return False  # not a folder, or another user's: never ours to remove
+        lock = os.open(folder / _OWNER_LOCK, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False  # no lock file: made by an older release, or an endpoint is making it now
+    try:
+        if time.time() - os.fstat(lock).st_mtime < ABANDONED_AFTER_SECONDS:
+            return False
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False  # its endpoint, or a process forked from it, still runs
+    finally:
+        os.close(lock)
+
+
+def _remove_folder(folder: Path, owner: int, owner_lock: int) -> None:
     if os.getpid() == owner:
         shutil.rmtree(folder, ignore_errors=True)
+        os.close(owner_lock)

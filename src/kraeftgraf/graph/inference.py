@@ -68,7 +68,10 @@ class Schema:
 
 
 def expand(data: Graph, ontology: Graph) -> Graph:
-    """The facts the ontology's axioms add to the data (and to the instances the ontology holds)."""
+    """The facts the ontology's axioms add to the data (and to the instances the ontology holds).
+
+    `data` may hold the ontology's triples too: what is already in either graph is never returned.
+    """
     schema = Schema.from_ontology(ontology)
     facts = _Facts()
     pending: list[Triple] = []

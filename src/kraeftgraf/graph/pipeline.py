@@ -102,23 +102,22 @@ def build_planned(plan: BuildPlan, *, prefer: Sequence[Path] = (), cache: BuildC
                             version=key)
     dataset = load_dataset([*ontology_files, *inputs])
     ontology = _union(dataset, [graph_name(p) for p in ontology_files])
-    data = _union(dataset, [graph_name(p) for p in inputs])
-    inferred = expand(data, ontology)
-    target = dataset.graph(INFERRED_GRAPH)
-    for triple in inferred:
-        target.add(triple)
-    shapes = load_graph(shapes_files)
     written = [graph_name(p) for p in [*ontology_files, *inputs]]
+    # One copy of the whole graph, not three: what was written (ontology and data), to which the inferences are
+    # then added in place. The data as written is needed again only to explain a finding.
     everything = _union(dataset, written)
-    for triple in inferred:
-        everything.add(triple)
+    inferred = expand(everything, ontology)
+    inferred_graph = dataset.graph(INFERRED_GRAPH)
+    dataset.addN((s, p, o, inferred_graph) for s, p, o in inferred)
+    everything.addN((s, p, o, everything) for s, p, o in inferred)
+    shapes = load_graph(shapes_files)
     preferred = [p for p in expand_paths(prefer) if p in inputs]
     locator = Locator(dataset, [*preferred, *(p for p in inputs if p not in preferred)])
     # The data as written is needed only to explain a finding: a build that conforms never copies it.
     report = validate(everything, shapes=shapes, asserted=lambda: _union(dataset, written), locator=locator)
     located = None
     if folder is not None and report.conforms:  # only data that conforms has one document and one quote per node
-        located = locate_quotes(data, folder, locator=locator)
+        located = locate_quotes(everything, folder, locator=locator)
         places = dataset.graph(LOCATIONS_GRAPH)
         dataset.addN((s, p, o, places) for s, p, o in located.triples())
     if cache and report.conforms:

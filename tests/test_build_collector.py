@@ -9,6 +9,7 @@ from rdflib import Graph
 from kraeftgraf import resources
 from kraeftgraf.errors import DataFileError
 from kraeftgraf.graph import pipeline
+from kraeftgraf.graph.inference import Triple
 from kraeftgraf.graph.pipeline import build
 
 from .conftest import TESTS
@@ -20,13 +21,13 @@ REFERENCE = [p for p in resources.data_files() if p.name.startswith("reference-"
 def collector_during_inference(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether the collector was on when the build inferred (one entry per build), inferring for real."""
     seen: list[bool] = []
-    real = pipeline.expand  # type: ignore[attr-defined]
+    real = pipeline.inferred_triples  # type: ignore[attr-defined]
 
-    def observed(data: Graph, ontology: Graph) -> Graph:
+    def observed(data: Graph, ontology: Graph) -> list[Triple]:
         seen.append(gc.isenabled())
         return real(data, ontology)
 
-    monkeypatch.setattr(pipeline, "expand", observed)
+    monkeypatch.setattr(pipeline, "inferred_triples", observed)
     return seen
 
 

@@ -68,10 +68,18 @@ class Schema:
 
 
 def expand(data: Graph, ontology: Graph) -> Graph:
-    """The facts the ontology's axioms add to the data (and to the instances the ontology holds).
+    """The facts the ontology's axioms add to the data (and to the instances the ontology holds), as a graph.
 
     `data` may hold the ontology's triples too: what is already in either graph is never returned.
     """
+    inferred = Graph()
+    for triple in inferred_triples(data, ontology):
+        inferred.add(triple)
+    return inferred
+
+
+def inferred_triples(data: Graph, ontology: Graph) -> list[Triple]:
+    """`expand`'s facts, each once, for a caller that adds them to graphs of its own (no graph made for nothing)."""
     schema = Schema.from_ontology(ontology)
     facts = _Facts()
     pending: list[Triple] = []
@@ -85,13 +93,8 @@ def expand(data: Graph, ontology: Graph) -> Graph:
             if facts.add(derived):
                 pending.append(derived)
     ontology_bnodes = _blank_nodes(ontology)
-    inferred = Graph()
-    for triple in facts.all():
-        if triple in data or triple in ontology:
-            continue
-        if is_informative(triple, ontology_bnodes):
-            inferred.add(triple)
-    return inferred
+    return [triple for triple in facts.all()
+            if triple not in data and triple not in ontology and is_informative(triple, ontology_bnodes)]
 
 
 def owlrl_expand(data: Graph, ontology: Graph) -> Graph:

@@ -13,7 +13,7 @@ from ..errors import ValidationFailedError
 from ..namespaces import ID
 from .build_cache import BuildCache, content_version
 from .evidence_locations import LocatedQuotes, locate_quotes
-from .inference import expand
+from .inference import inferred_triples
 from .load import expand_paths, graph_name, load_dataset, load_graph
 from .locations import Locator
 from .source_folder import SourceFolder
@@ -112,7 +112,7 @@ def _build_anew(plan: BuildPlan, *, prefer: Sequence[Path], cache: BuildCache | 
     # One copy of the whole graph, not three: what was written (ontology and data), to which the inferences are
     # then added in place. The data as written is needed again only to explain a finding.
     everything = _union(dataset, written)
-    inferred = expand(everything, ontology)
+    inferred = inferred_triples(everything, ontology)
     inferred_graph = dataset.graph(INFERRED_GRAPH)
     dataset.addN((s, p, o, inferred_graph) for s, p, o in inferred)
     everything.addN((s, p, o, everything) for s, p, o in inferred)

@@ -10,9 +10,10 @@ The file may come after the endpoint has started (a process of its own builds it
 it appears at once and whole (renamed or linked into place), and until it does `open` says it is being built.
 
 An endpoint killed without a chance to clean up (SIGKILL, the out-of-memory killer) leaves its folder behind, and
-with it a link that keeps a pruned cache entry's bytes on disk. The folder holds a lock file that its endpoint (and
-the processes forked from it) keep locked while they live; the kernel drops the lock when the last of them ends.
-The next endpoint to start removes the folders whose lock nobody holds.
+with it a link that keeps a pruned cache entry's bytes on disk. The folder holds a lock file that its endpoint keeps
+locked while it runs; the kernel drops the lock when the process ends, however it ends. The next endpoint to start
+removes the folders whose lock nobody holds (a worker still mapping the file keeps reading it: Linux removes a
+file's name, not its pages).
 """
 
 import fcntl
@@ -150,7 +151,7 @@ def _is_abandoned(folder: Path) -> bool:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
     except BlockingIOError:
-        return False  # its endpoint, or a process forked from it, still runs
+        return False  # its endpoint still runs (or a process that inherited the lock from it)
     finally:
         os.close(lock)
 

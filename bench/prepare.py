@@ -24,7 +24,7 @@ from bench.generate import generate
 from bench.servers import executable
 
 T = TypeVar("T")
-_PHASES = {"load": "load_dataset", "infer": "expand", "validate": "validate"}  # phase: name in pipeline
+_PHASES = {"load": "load_dataset", "infer": "inferred_triples", "validate": "validate"}  # phase: name in pipeline
 
 
 @dataclass(frozen=True)

@@ -44,11 +44,11 @@ def gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     gate = tmp_path / "go"
     original = search_build.index_of
 
-    def held_back(engine: object) -> SearchIndex:
+    def held_back(engine: object, *, into: Path | None = None) -> SearchIndex:
         deadline = time.monotonic() + 60
         while not gate.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
-        return original(engine)  # type: ignore[arg-type]
+        return original(engine, into=into)  # type: ignore[arg-type]
 
     monkeypatch.setattr(search_build, "index_of", held_back)
     return gate
@@ -114,7 +114,7 @@ def test_search_waits_for_the_index_while_sparql_answers(start: Callable[..., En
 
 def test_an_index_that_could_not_be_built_is_a_503_without_retry(start: Callable[..., EndpointService],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(engine: object) -> SearchIndex:
+    def broken(engine: object, *, into: Path | None = None) -> SearchIndex:
         raise RuntimeError("the texts could not be read")
 
     monkeypatch.setattr(search_build, "index_of", broken)

@@ -58,7 +58,7 @@ def test_a_cached_index_is_read_back_and_not_built_again(engine: RdflibEngine, c
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     stored = index_file(engine, version="v1", cache=cache)
 
-    def built_again(_engine: object) -> SearchIndex:
+    def built_again(_engine: object, *, into: Path | None = None) -> SearchIndex:
         raise AssertionError("the cached index was built again")
 
     monkeypatch.setattr(build, "index_of", built_again)
@@ -191,3 +191,25 @@ def test_what_only_looks_like_a_served_index_folder_is_kept(temporary: Path) -> 
     a_file.write_text("not a folder")
     ServedIndex.pending().close()
     assert no_lock.is_dir() and a_file.is_file()
+
+
+def test_an_index_built_into_the_cache_finds_what_one_built_in_memory_finds(
+        engine: RdflibEngine, cache: IndexCache, monkeypatch: pytest.MonkeyPatch) -> None:
+    def copied_whole(_index: SearchIndex) -> bytes:
+        raise AssertionError("the index was copied out of memory to be stored")
+
+    in_memory = build.index_of(engine)
+    expected = (in_memory.describe(), resources_found(in_memory, "midler"))
+    monkeypatch.setattr(SearchIndex, "to_bytes", copied_whole)
+    stored = SearchIndex.open_file(cache.build("v1", engine))
+    assert (stored.describe(), resources_found(stored, "midler")) == expected
+    assert expected[1]  # the sample has texts with the word: the comparison compares something
+    assert [p.name for p in cache.folder.iterdir() if "partial" in p.name] == []
+
+
+def test_an_index_is_never_built_into_a_file_that_exists(engine: RdflibEngine, tmp_path: Path) -> None:
+    existing = tmp_path / "index.sqlite"
+    existing.write_bytes(b"someone else's file")
+    with pytest.raises(FileExistsError, match="new file only"):
+        build.index_of(engine, into=existing)
+    assert existing.read_bytes() == b"someone else's file"

@@ -128,7 +128,7 @@ def _build(engine: QueryEngine, version: str | None, served: ServedIndex, cache:
             served.write(search_build.index_of(engine))
         else:
             # serve_index found no entry of this version: store one, without looking for it again
-            served.place(cache.store(version, search_build.index_of(engine)))
+            served.place(cache.build(version, engine))
     except BaseException:
         served.mark_failed()
         _say("the full-text index could not be built (the reason follows); /api/search answers 503 until the "

@@ -4,6 +4,7 @@ fork): the workers open the finished file (`served.ServedIndex`) and never read 
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Dataset
@@ -49,27 +50,35 @@ class IndexCache:
     def store(self, version: str, index: SearchIndex) -> Path:
         """Write atomically (temporary file, then rename), so a crash never leaves half an index, and no reader
         ever sees a file change under it."""
+        return self._stored(version, lambda partial: partial.write_bytes(index.to_bytes()))
+
+    def build(self, version: str, engine: QueryEngine) -> Path:
+        """Build the engine's index straight into a new entry (atomically, as `store`), never holding it whole."""
+        return self._stored(version, lambda partial: index_of(engine, into=partial).connection.close())
+
+    def _stored(self, version: str, write: Callable[[Path], object]) -> Path:
         path = self.path(version)
-        store_atomically(path, lambda partial: partial.write_bytes(index.to_bytes()))
+        store_atomically(path, write)
         prune(self.folder, ".search.sqlite")
         return path
 
 
 def index_file(engine: QueryEngine, *, version: str, cache: IndexCache) -> Path:
     """The index file of the engine's dataset: the cache's when it holds this version, else built and stored."""
-    return cache.load(version) or cache.store(version, index_of(engine))
+    return cache.load(version) or cache.build(version, engine)
 
 
-def index_of(engine: QueryEngine) -> SearchIndex:
+def index_of(engine: QueryEngine, *, into: Path | None = None) -> SearchIndex:
     """A fresh index of the engine's dataset and of its documents' shipped texts (each kg:sourceFile, cut into
-    passages); rdflib's dataset is read through a copy in Oxigraph (30× faster)."""
+    passages), in memory or written into a new file; rdflib's dataset is read through a copy in Oxigraph (30×
+    faster)."""
     if isinstance(engine, RdflibEngine):
-        return index_of_dataset(engine.dataset)
-    return build_index(read_corpus(engine), passage_texts(document_texts(engine)))
+        return index_of_dataset(engine.dataset, into=into)
+    return build_index(read_corpus(engine), passage_texts(document_texts(engine)), into=into)
 
 
-def index_of_dataset(dataset: Dataset) -> SearchIndex:
+def index_of_dataset(dataset: Dataset, *, into: Path | None = None) -> SearchIndex:
     """A fresh index of an rdflib dataset and its documents' shipped texts, read through a copy in Oxigraph."""
     from ..engines.oxigraph import OxigraphEngine
 
-    return index_of(OxigraphEngine.from_dataset(dataset))
+    return index_of(OxigraphEngine.from_dataset(dataset), into=into)

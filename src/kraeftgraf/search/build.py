@@ -4,7 +4,6 @@ fork): the workers open the finished file (`served.ServedIndex`) and never read 
 
 import hashlib
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Dataset
@@ -47,18 +46,11 @@ class IndexCache:
             return None
         return path
 
-    def store(self, version: str, index: SearchIndex) -> Path:
-        """Write atomically (temporary file, then rename), so a crash never leaves half an index, and no reader
-        ever sees a file change under it."""
-        return self._stored(version, lambda partial: partial.write_bytes(index.to_bytes()))
-
     def build(self, version: str, engine: QueryEngine) -> Path:
-        """Build the engine's index straight into a new entry (atomically, as `store`), never holding it whole."""
-        return self._stored(version, lambda partial: index_of(engine, into=partial).connection.close())
-
-    def _stored(self, version: str, write: Callable[[Path], object]) -> Path:
+        """Build the engine's index straight into a new entry, never holding it whole: into a temporary file,
+        then renamed, so a crash never leaves half an index and no reader ever sees a file change under it."""
         path = self.path(version)
-        store_atomically(path, write)
+        store_atomically(path, lambda partial: index_of(engine, into=partial).connection.close())
         prune(self.folder, ".search.sqlite")
         return path
 

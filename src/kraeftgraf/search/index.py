@@ -2,10 +2,10 @@
 
 FTS5 has no Danish tokenizer, so the words are stemmed here (`words`) and FTS5 indexes the stems, separated by
 spaces, in the column `stems`; the column `words` holds the same words unstemmed, for prefix searches. The
-original texts stay in a plain table, for snippets. An index is built once in memory (`build_index`), written out
-as bytes (`SearchIndex.to_bytes`: SQLite's own database format), and opened either from those bytes (a private
-copy in memory) or from a file holding them (`SearchIndex.open_file`: mapped, so that processes reading the same
-file share its pages).
+original texts stay in a plain table, for snippets. An index is built once (`build_index`), in memory or straight
+into a new file (the index cache's entries are built so), and opened either from bytes (`SearchIndex.to_bytes`,
+`from_bytes`: a private copy in memory) or from a file (`SearchIndex.open_file`: mapped, so that processes
+reading the same file share its pages).
 """
 
 import sqlite3
